@@ -1,0 +1,15 @@
+//! Convene's schema, one migration per file, in order. A released migration is never edited:
+//! changes go into a new file appended to the list.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_programme;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_programme::Migration)]
+    }
+}

@@ -1,0 +1,188 @@
+//! Request extractors whose failures are `AppError`s, so every malformed request gets the same
+//! problem+json as any other refused input, naming the field at fault.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// A JSON body read with `serde_path_to_error`: a type error reports the JSON path of the field.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<mime::Mime>().ok())
+            .is_some_and(|mime| {
+                mime.type_() == "application"
+                    && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+            });
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType(
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection.status() {
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                        AppError::PayloadTooLarge(rejection.body_text())
+                    }
+                    _ => AppError::BadRequest(rejection.body_text()),
+                })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON, telling apart unreadable JSON (400) from readable JSON with refused values (422).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+    deserializer
+        .end()
+        .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            let reason = strip_position(&inner.to_string());
+            // An unknown or missing field is named by the message itself; point at it directly.
+            let field = named_field(&reason).map(|name| {
+                if path == "." {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                }
+            });
+            AppError::invalid(
+                field.unwrap_or_else(|| if path == "." { "body".to_owned() } else { path }),
+                reason,
+            )
+        }
+        _ => AppError::BadRequest(format!("malformed JSON: {inner}")),
+    }
+}
+
+/// `unknown field `x`, expected ...` and `missing field `x`` name their field between backticks.
+fn named_field(reason: &str) -> Option<&str> {
+    if reason.starts_with("unknown field") || reason.starts_with("missing field") {
+        reason.split('`').nth(1)
+    } else {
+        None
+    }
+}
+
+/// serde_json appends " at line 1 column 42"; the field path already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Query parameters; repeated keys (`?tz=A&tz=B`) fill a `Vec`.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_html_form::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let reason = error.into_inner().to_string();
+                let field = named_field(&reason).map(str::to_owned).unwrap_or(path);
+                AppError::invalid(
+                    if field == "." {
+                        "query".to_owned()
+                    } else {
+                        field
+                    },
+                    reason,
+                )
+            })
+    }
+}
+
+/// Path parameters, with a 400 naming the segment that could not be read.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Input {
+        title: String,
+        zones: Vec<Zone>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Zone {
+        timezone: crate::domain::zone::Zone,
+    }
+
+    fn field_of(json: &str) -> (String, String) {
+        match parse_json::<Input>(json.as_bytes()) {
+            Err(AppError::Invalid(errors)) => (errors[0].field.clone(), errors[0].reason.clone()),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nested_type_errors_carry_their_path() {
+        let (field, reason) = field_of(
+            r#"{"title":"x","zones":[{"timezone":"Europe/Paris"},{"timezone":"Europe/Istambul"}]}"#,
+        );
+        assert_eq!(field, "zones[1].timezone");
+        assert!(reason.contains("did you mean Europe/Istanbul"), "{reason}");
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_are_named() {
+        assert_eq!(
+            field_of(r#"{"title":"x","zones":[],"colour":"red"}"#).0,
+            "colour"
+        );
+        assert_eq!(field_of(r#"{"zones":[]}"#).0, "title");
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        assert!(matches!(
+            parse_json::<Input>(b"{\"title\":"),
+            Err(AppError::BadRequest(_))
+        ));
+    }
+}

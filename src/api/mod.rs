@@ -1,0 +1,137 @@
+//! The JSON API under `/api/v1`, one module per resource, plus the OpenAPI document.
+
+pub mod auth;
+pub mod events;
+pub mod extract;
+pub mod health;
+pub mod organisations;
+pub mod participants;
+pub mod rooms;
+pub mod sessions;
+pub mod speakers;
+pub mod users;
+
+use std::str::FromStr;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Convene", description = "Programmes, time zones, invitations and attendance for international summits and peer-learning events."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Organiser sign-in"),
+        (name = "events", description = "Events and their organisers"),
+        (name = "programme", description = "Sessions, rooms, speakers and who speaks where"),
+        (name = "directory", description = "Organisations and cities"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every API route, registered together with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(auth::issue_token))
+        .routes(routes!(users::create_user))
+        .routes(routes!(events::list_events, events::create_event))
+        .routes(routes!(
+            events::get_event,
+            events::update_event,
+            events::delete_event
+        ))
+        .routes(routes!(events::add_organiser))
+        .routes(routes!(rooms::list_rooms, rooms::create_room))
+        .routes(routes!(
+            rooms::get_room,
+            rooms::update_room,
+            rooms::delete_room
+        ))
+        .routes(routes!(speakers::list_speakers, speakers::create_speaker))
+        .routes(routes!(
+            speakers::get_speaker,
+            speakers::update_speaker,
+            speakers::delete_speaker
+        ))
+        .routes(routes!(sessions::list_sessions, sessions::create_session))
+        .routes(routes!(
+            sessions::get_session,
+            sessions::update_session,
+            sessions::delete_session
+        ))
+        .routes(routes!(
+            participants::list_participants,
+            participants::create_participant
+        ))
+        .routes(routes!(
+            participants::update_participant,
+            participants::delete_participant
+        ))
+        .routes(routes!(
+            organisations::list_organisations,
+            organisations::create_organisation
+        ))
+        .routes(routes!(
+            organisations::get_organisation,
+            organisations::update_organisation,
+            organisations::delete_organisation
+        ))
+}
+
+/// A list response: `{"items": [...]}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+impl<T> From<Vec<T>> for Items<T> {
+    fn from(items: Vec<T>) -> Self {
+        Items { items }
+    }
+}
+
+/// Reads a vocabulary value back from its column; a bad value there is our bug, not the client's.
+pub(crate) fn stored<T: FromStr>(value: &str, column: &str) -> AppResult<T> {
+    value.parse().map_err(|_| {
+        AppError::Internal(anyhow::anyhow!(
+            "unreadable value {value:?} in column {column}"
+        ))
+    })
+}
+
+pub(crate) fn stored_json<T: DeserializeOwned>(
+    value: &serde_json::Value,
+    column: &str,
+) -> AppResult<T> {
+    serde_json::from_value(value.clone())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("unreadable JSON in column {column}: {e}")))
+}
+
+pub(crate) fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// Blank optional text counts as absent.
+pub(crate) fn clean(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}

@@ -1,0 +1,176 @@
+//! Rooms and venues of an event: `/api/v1/events/{slug}/rooms[/{id}]`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, ModelTrait, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::Organiser;
+use super::extract::{ApiJson, ApiPath};
+use super::{Items, clean};
+use crate::db::entities::room;
+use crate::db::queries;
+use crate::domain::text::Title;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRoom {
+    #[schema(value_type = String, example = "Ahmed Adnan Saygun Arts Centre, Grand Hall")]
+    pub name: Title,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub capacity: Option<u32>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomChanges {
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Title>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub venue: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<u32>)]
+    pub capacity: Option<Option<u32>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoomView {
+    pub id: i64,
+    pub name: String,
+    pub venue: Option<String>,
+    pub capacity: Option<i32>,
+}
+
+impl From<room::Model> for RoomView {
+    fn from(model: room::Model) -> Self {
+        RoomView {
+            id: model.id,
+            name: model.name,
+            venue: model.venue,
+            capacity: model.capacity,
+        }
+    }
+}
+
+fn seats(capacity: Option<u32>) -> AppResult<Option<i32>> {
+    capacity
+        .map(|c| i32::try_from(c).map_err(|_| AppError::invalid("capacity", "is too large")))
+        .transpose()
+}
+
+pub async fn insert_room(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    input: NewRoom,
+    now: DateTime<Utc>,
+) -> AppResult<room::Model> {
+    Ok(room::ActiveModel {
+        event_id: Set(event_id),
+        name: Set(input.name.into_inner()),
+        venue: Set(clean(input.venue)),
+        capacity: Set(seats(input.capacity)?),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{slug}/rooms", tag = "programme", params(("slug" = String, Path)), responses((status = 200, body = Items<RoomView>)))]
+pub async fn list_rooms(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+) -> AppResult<Json<Items<RoomView>>> {
+    let event = queries::event_by_slug(&state.db.conn, &slug).await?;
+    let rooms = queries::rooms_of_event(&state.db.conn, event.id).await?;
+    Ok(Json(
+        rooms
+            .into_iter()
+            .map(RoomView::from)
+            .collect::<Vec<_>>()
+            .into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{slug}/rooms", tag = "programme", params(("slug" = String, Path)), request_body = NewRoom, security(("bearer" = [])),
+    responses((status = 201, body = RoomView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_room(
+    State(state): State<AppState>,
+    organiser: Organiser,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(input): ApiJson<NewRoom>,
+) -> AppResult<(StatusCode, Json<RoomView>)> {
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_by_slug(&*txn, &slug).await?;
+    organiser.require_event(&state, event.id).await?;
+    let saved = insert_room(&*txn, event.id, input, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{slug}/rooms/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = RoomView), (status = 404, body = crate::error::Problem)))]
+pub async fn get_room(
+    State(state): State<AppState>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
+) -> AppResult<Json<RoomView>> {
+    let event = queries::event_by_slug(&state.db.conn, &slug).await?;
+    Ok(Json(
+        queries::room_in_event(&state.db.conn, event.id, id)
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/v1/events/{slug}/rooms/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)), request_body = RoomChanges,
+    security(("bearer" = [])), responses((status = 200, body = RoomView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_room(
+    State(state): State<AppState>,
+    organiser: Organiser,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    ApiJson(changes): ApiJson<RoomChanges>,
+) -> AppResult<Json<RoomView>> {
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_by_slug(&*txn, &slug).await?;
+    organiser.require_event(&state, event.id).await?;
+    let mut active: room::ActiveModel = queries::room_in_event(&*txn, event.id, id).await?.into();
+    if let Some(name) = changes.name {
+        active.name = Set(name.into_inner());
+    }
+    if let Some(venue) = changes.venue {
+        active.venue = Set(clean(venue));
+    }
+    if let Some(capacity) = changes.capacity {
+        active.capacity = Set(seats(capacity)?);
+    }
+    let saved = active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(Json(saved.into()))
+}
+
+/// Sessions in a deleted room keep their time and lose the room (the conflict check then flags them).
+#[utoipa::path(delete, path = "/api/v1/events/{slug}/rooms/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn delete_room(
+    State(state): State<AppState>,
+    organiser: Organiser,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
+) -> AppResult<StatusCode> {
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_by_slug(&*txn, &slug).await?;
+    organiser.require_event(&state, event.id).await?;
+    queries::room_in_event(&*txn, event.id, id)
+        .await?
+        .delete(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,287 @@
+//! The people of an event's programme: `/api/v1/events/{slug}/speakers[/{id}]`.
+//! Emails are personal data: only the event's organisers see them.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, ModelTrait, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::{MaybeOrganiser, Organiser};
+use super::extract::{ApiJson, ApiPath};
+use super::{Items, clean};
+use crate::db::entities::{event, organisation, speaker};
+use crate::db::queries;
+use crate::domain::text::{Email, LanguageCode, Title};
+use crate::domain::zone::Zone;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSpeaker {
+    #[schema(value_type = String, example = "Tunç Soyer")]
+    pub name: Title,
+    #[serde(default)]
+    #[schema(example = "M.")]
+    pub honorific: Option<String>,
+    #[serde(default)]
+    pub position: Option<String>,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Links the speaker to an entry of the organisations directory.
+    #[serde(default)]
+    pub organisation_id: Option<i64>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Email>,
+    /// Defaults to the event's language.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+    /// Defaults to the event's zone.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub timezone: Option<Zone>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakerChanges {
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Title>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub honorific: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub position: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub organisation: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub organisation_id: Option<Option<i64>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub city: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub country: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<Email>>,
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+    #[schema(value_type = Option<String>)]
+    pub timezone: Option<Zone>,
+}
+
+#[derive(Serialize, ToSchema, Clone)]
+pub struct SpeakerView {
+    pub id: i64,
+    pub name: String,
+    pub honorific: Option<String>,
+    pub position: Option<String>,
+    pub organisation: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    /// Present for the event's organisers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub language: String,
+    pub timezone: String,
+}
+
+impl SpeakerView {
+    pub fn new(model: speaker::Model, show_email: bool) -> Self {
+        SpeakerView {
+            id: model.id,
+            name: model.name,
+            honorific: model.honorific,
+            position: model.position,
+            organisation: model.organisation,
+            organisation_id: model.organisation_id,
+            city: model.city,
+            country: model.country,
+            email: model.email.filter(|_| show_email),
+            language: model.language,
+            timezone: model.timezone,
+        }
+    }
+}
+
+async fn check_organisation(db: &impl ConnectionTrait, id: Option<i64>) -> AppResult<()> {
+    match id {
+        Some(id)
+            if organisation::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .is_none() =>
+        {
+            Err(AppError::invalid(
+                "organisation_id",
+                format!("there is no organisation {id}"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub async fn insert_speaker(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+    input: NewSpeaker,
+    now: DateTime<Utc>,
+) -> AppResult<speaker::Model> {
+    check_organisation(db, input.organisation_id).await?;
+    Ok(speaker::ActiveModel {
+        event_id: Set(event.id),
+        name: Set(input.name.into_inner()),
+        honorific: Set(clean(input.honorific)),
+        position: Set(clean(input.position)),
+        organisation: Set(clean(input.organisation)),
+        organisation_id: Set(input.organisation_id),
+        city: Set(clean(input.city)),
+        country: Set(clean(input.country)),
+        email: Set(input.email.map(|e| e.as_str().to_owned())),
+        language: Set(input
+            .language
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_else(|| event.default_language.clone())),
+        timezone: Set(input
+            .timezone
+            .map(|z| z.name().to_owned())
+            .unwrap_or_else(|| event.timezone.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{slug}/speakers", tag = "programme", params(("slug" = String, Path)), responses((status = 200, body = Items<SpeakerView>)))]
+pub async fn list_speakers(
+    State(state): State<AppState>,
+    viewer: MaybeOrganiser,
+    ApiPath(slug): ApiPath<String>,
+) -> AppResult<Json<Items<SpeakerView>>> {
+    let event = queries::event_by_slug(&state.db.conn, &slug).await?;
+    let show_email = viewer.sees_drafts_of(&state, event.id).await?;
+    let speakers = queries::speakers_of_event(&state.db.conn, event.id).await?;
+    Ok(Json(
+        speakers
+            .into_iter()
+            .map(|s| SpeakerView::new(s, show_email))
+            .collect::<Vec<_>>()
+            .into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{slug}/speakers", tag = "programme", params(("slug" = String, Path)), request_body = NewSpeaker, security(("bearer" = [])),
+    responses((status = 201, body = SpeakerView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_speaker(
+    State(state): State<AppState>,
+    organiser: Organiser,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(input): ApiJson<NewSpeaker>,
+) -> AppResult<(StatusCode, Json<SpeakerView>)> {
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_by_slug(&*txn, &slug).await?;
+    organiser.require_event(&state, event.id).await?;
+    let saved = insert_speaker(&*txn, &event, input, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(SpeakerView::new(saved, true))))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{slug}/speakers/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = SpeakerView), (status = 404, body = crate::error::Problem)))]
+pub async fn get_speaker(
+    State(state): State<AppState>,
+    viewer: MaybeOrganiser,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
+) -> AppResult<Json<SpeakerView>> {
+    let event = queries::event_by_slug(&state.db.conn, &slug).await?;
+    let show_email = viewer.sees_drafts_of(&state, event.id).await?;
+    Ok(Json(SpeakerView::new(
+        queries::speaker_in_event(&state.db.conn, event.id, id).await?,
+        show_email,
+    )))
+}
+
+#[utoipa::path(patch, path = "/api/v1/events/{slug}/speakers/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)), request_body = SpeakerChanges,
+    security(("bearer" = [])), responses((status = 200, body = SpeakerView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_speaker(
+    State(state): State<AppState>,
+    organiser: Organiser,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    ApiJson(changes): ApiJson<SpeakerChanges>,
+) -> AppResult<Json<SpeakerView>> {
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_by_slug(&*txn, &slug).await?;
+    organiser.require_event(&state, event.id).await?;
+    let mut active: speaker::ActiveModel =
+        queries::speaker_in_event(&*txn, event.id, id).await?.into();
+    if let Some(name) = changes.name {
+        active.name = Set(name.into_inner());
+    }
+    if let Some(v) = changes.honorific {
+        active.honorific = Set(clean(v));
+    }
+    if let Some(v) = changes.position {
+        active.position = Set(clean(v));
+    }
+    if let Some(v) = changes.organisation {
+        active.organisation = Set(clean(v));
+    }
+    if let Some(v) = changes.organisation_id {
+        check_organisation(&*txn, v).await?;
+        active.organisation_id = Set(v);
+    }
+    if let Some(v) = changes.city {
+        active.city = Set(clean(v));
+    }
+    if let Some(v) = changes.country {
+        active.country = Set(clean(v));
+    }
+    if let Some(v) = changes.email {
+        active.email = Set(v.map(|e| e.as_str().to_owned()));
+    }
+    if let Some(v) = changes.language {
+        active.language = Set(v.as_str().to_owned());
+    }
+    if let Some(v) = changes.timezone {
+        active.timezone = Set(v.name().to_owned());
+    }
+    active.updated_at = Set(state.clock.now());
+    let saved = active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(Json(SpeakerView::new(saved, true)))
+}
+
+/// Removes the speaker and every slot they had.
+#[utoipa::path(delete, path = "/api/v1/events/{slug}/speakers/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn delete_speaker(
+    State(state): State<AppState>,
+    organiser: Organiser,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
+) -> AppResult<StatusCode> {
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_by_slug(&*txn, &slug).await?;
+    organiser.require_event(&state, event.id).await?;
+    queries::speaker_in_event(&*txn, event.id, id)
+        .await?
+        .delete(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

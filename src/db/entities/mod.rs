@@ -1,0 +1,12 @@
+//! sea-orm entities, one per table, mirroring `migration/`. Vocabulary columns hold the
+//! snake_case strings of `domain::vocab`; JSON columns hold small lists that are read whole.
+
+pub mod api_token;
+pub mod event;
+pub mod event_organiser;
+pub mod organisation;
+pub mod participant;
+pub mod room;
+pub mod session;
+pub mod speaker;
+pub mod user;

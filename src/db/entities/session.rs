@@ -1,0 +1,48 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub event_id: i64,
+    pub title: String,
+    pub kind: String,
+    pub description: String,
+    /// Guiding questions, in order.
+    pub questions: Json,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub attendance: String,
+    pub room_id: Option<i64>,
+    /// Only ever shown to organisers and confirmed registrants.
+    pub online_url: Option<String>,
+    pub capacity: Option<i32>,
+    pub language: String,
+    pub interpretation_languages: Json,
+    pub streamed: bool,
+    pub recorded: bool,
+    pub status: String,
+    /// Calendar SEQUENCE: bumped whenever a published session changes in a way attendees must see.
+    pub revision: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::event::Entity",
+        from = "Column::EventId",
+        to = "super::event::Column::Id"
+    )]
+    Event,
+}
+
+impl Related<super::event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Event.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

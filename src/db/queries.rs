@@ -1,0 +1,122 @@
+//! The lookups handlers share: each answers a 404 `AppError` when the row is missing, and
+//! scopes child rows (sessions, speakers, rooms) to their event so ids cannot cross events.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::entities::{event, participant, room, session, speaker};
+use crate::error::{AppError, AppResult};
+
+pub async fn event_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<event::Model> {
+    event::Entity::find()
+        .filter(event::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("event"))
+}
+
+pub async fn session_in_event(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    id: i64,
+) -> AppResult<session::Model> {
+    session::Entity::find_by_id(id)
+        .filter(session::Column::EventId.eq(event_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("session"))
+}
+
+pub async fn speaker_in_event(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    id: i64,
+) -> AppResult<speaker::Model> {
+    speaker::Entity::find_by_id(id)
+        .filter(speaker::Column::EventId.eq(event_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("speaker"))
+}
+
+pub async fn room_in_event(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    id: i64,
+) -> AppResult<room::Model> {
+    room::Entity::find_by_id(id)
+        .filter(room::Column::EventId.eq(event_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("room"))
+}
+
+pub async fn participant_in_session(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+    id: i64,
+) -> AppResult<participant::Model> {
+    participant::Entity::find_by_id(id)
+        .filter(participant::Column::SessionId.eq(session_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("participant"))
+}
+
+/// An event's sessions in time order; only published ones unless `include_drafts`.
+pub async fn sessions_of_event(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    include_drafts: bool,
+) -> AppResult<Vec<session::Model>> {
+    let mut query = session::Entity::find().filter(session::Column::EventId.eq(event_id));
+    if !include_drafts {
+        query = query.filter(
+            session::Column::Status.eq(crate::domain::vocab::SessionStatus::Published.as_str()),
+        );
+    }
+    Ok(query
+        .order_by_asc(session::Column::StartsAt)
+        .order_by_asc(session::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The participants of the given sessions, in printing order.
+pub async fn participants_of_sessions(
+    db: &impl ConnectionTrait,
+    session_ids: &[i64],
+) -> AppResult<Vec<participant::Model>> {
+    if session_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(participant::Entity::find()
+        .filter(participant::Column::SessionId.is_in(session_ids.iter().copied()))
+        .order_by_asc(participant::Column::SessionId)
+        .order_by_asc(participant::Column::Position)
+        .order_by_asc(participant::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn speakers_of_event(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+) -> AppResult<Vec<speaker::Model>> {
+    Ok(speaker::Entity::find()
+        .filter(speaker::Column::EventId.eq(event_id))
+        .order_by_asc(speaker::Column::Name)
+        .order_by_asc(speaker::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn rooms_of_event(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+) -> AppResult<Vec<room::Model>> {
+    Ok(room::Entity::find()
+        .filter(room::Column::EventId.eq(event_id))
+        .order_by_asc(room::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,8 @@
+//! The pure core: vocabulary, typed inputs, time zones, formatting, programme assembly.
+//! Nothing in here touches the network, the database, the clock or the file system.
+
+pub mod changes;
+pub mod local_time;
+pub mod text;
+pub mod vocab;
+pub mod zone;

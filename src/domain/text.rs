@@ -1,0 +1,245 @@
+//! Typed text inputs (parse, don't validate): slugs, titles, language codes, email addresses.
+//! Each type can only hold a valid value; its `Deserialize` reports why a value was refused.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Implements `Deserialize` through `FromStr`, so serde's error carries our reason.
+macro_rules! deserialize_via_from_str {
+    ($ty:ty) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <String as serde::Deserialize>::deserialize(deserializer)?;
+                raw.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_via_from_str;
+
+/// The URL-safe name of an event: `izmir-2021`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl FromStr for Slug {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let valid_chars = raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if raw.is_empty() || raw.len() > 64 {
+            Err("must be 1 to 64 characters long".into())
+        } else if !valid_chars || raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
+            Err("may hold only lower-case letters, digits and single hyphens between them (like izmir-2021)".into())
+        } else {
+            Ok(Slug(raw.to_owned()))
+        }
+    }
+}
+deserialize_via_from_str!(Slug);
+
+impl Slug {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A short human-readable line: trimmed, not empty, at most 300 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Title(String);
+
+impl FromStr for Title {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            Err("must not be empty".into())
+        } else if trimmed.chars().count() > 300 {
+            Err("must be at most 300 characters long".into())
+        } else if trimmed.chars().any(|c| c.is_control()) {
+            Err("must be a single line without control characters".into())
+        } else {
+            Ok(Title(trimmed.to_owned()))
+        }
+    }
+}
+deserialize_via_from_str!(Title);
+
+impl Title {
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// A language tag as programmes use it: ISO 639 code, optionally with a region (`fr`, `pt-BR`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct LanguageCode(String);
+
+impl FromStr for LanguageCode {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let (language, region) = match raw.split_once('-') {
+            Some((language, region)) => (language, Some(region)),
+            None => (raw, None),
+        };
+        let language_ok =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
+        let region_ok =
+            region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()));
+        if language_ok && region_ok {
+            Ok(LanguageCode(raw.to_owned()))
+        } else {
+            Err(format!(
+                "'{raw}' is not a language code like 'fr', 'en' or 'pt-BR'"
+            ))
+        }
+    }
+}
+deserialize_via_from_str!(LanguageCode);
+
+impl LanguageCode {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn ui(&self) -> UiLanguage {
+        UiLanguage::for_code(&self.0)
+    }
+}
+
+impl fmt::Display for LanguageCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The languages Convene itself writes in (dates, times, emails). Others fall back to English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UiLanguage {
+    Fr,
+    En,
+}
+
+impl UiLanguage {
+    pub fn for_code(code: &str) -> Self {
+        if code == "fr" || code.starts_with("fr-") {
+            UiLanguage::Fr
+        } else {
+            UiLanguage::En
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            UiLanguage::Fr => "fr",
+            UiLanguage::En => "en",
+        }
+    }
+}
+
+/// An email address checked against RFC 5322 (via `email_address`), kept as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl FromStr for Email {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let trimmed = raw.trim();
+        // The parser accepts display-name forms ("A <a@b>"); we want a bare mailbox only.
+        let bare = !trimmed.contains(['<', '>', ' ', '\r', '\n']);
+        match email_address::EmailAddress::from_str(trimmed) {
+            Ok(parsed) if bare && parsed.domain().contains('.') => Ok(Email(trimmed.to_owned())),
+            _ => Err(format!("'{raw}' is not a valid email address")),
+        }
+    }
+}
+deserialize_via_from_str!(Email);
+
+impl Email {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The form used to recognise the same person twice.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// An http(s) link such as an online meeting URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct WebUrl(String);
+
+impl FromStr for WebUrl {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match url::Url::parse(raw.trim()) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                Ok(WebUrl(url.into()))
+            }
+            Ok(_) => Err("must be an http or https link".into()),
+            Err(reason) => Err(format!("is not a valid link ({reason})")),
+        }
+    }
+}
+deserialize_via_from_str!(WebUrl);
+
+impl WebUrl {
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_single_hyphens() {
+        assert!("izmir-2021".parse::<Slug>().is_ok());
+        for bad in [
+            "",
+            "Izmir",
+            "izmir--2021",
+            "-izmir",
+            "izmir 2021",
+            "izmir_2021",
+        ] {
+            assert!(bad.parse::<Slug>().is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn titles_are_trimmed_and_never_empty() {
+        assert_eq!(
+            "  Dialogue  ".parse::<Title>().unwrap().into_inner(),
+            "Dialogue"
+        );
+        assert!("   ".parse::<Title>().is_err());
+        assert!("a\r\nBcc: x".parse::<Title>().is_err());
+    }
+
+    #[test]
+    fn emails_must_be_bare_mailboxes_with_a_domain() {
+        assert!("tunc.soyer@izmir.bel.tr".parse::<Email>().is_ok());
+        for bad in ["nobody", "a@b", "A <a@b.org>", "a@b.org\r\nBcc: c@d.org"] {
+            assert!(bad.parse::<Email>().is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn language_codes_accept_regions() {
+        assert!("pt-BR".parse::<LanguageCode>().is_ok());
+        assert!("french".parse::<LanguageCode>().is_err());
+        assert_eq!(
+            "fr-CA".parse::<LanguageCode>().unwrap().ui(),
+            UiLanguage::Fr
+        );
+        assert_eq!("tr".parse::<LanguageCode>().unwrap().ui(), UiLanguage::En);
+    }
+}

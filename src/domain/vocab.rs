@@ -1,0 +1,136 @@
+//! The closed vocabularies of the model: kinds, modes, statuses and roles, as they go over the wire
+//! (snake_case) and into the database (the same strings).
+
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, EnumIter, EnumString, IntoStaticStr};
+use utoipa::ToSchema;
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            Serialize, Deserialize, ToSchema, EnumString, AsRefStr, IntoStaticStr, EnumIter,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// The stored and wire form, e.g. `on_site`.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// What sort of gathering an event is.
+    EventKind { Summit, PeerLearning, Workshop, StudyVisit, Webinar }
+);
+
+vocabulary!(
+    /// How people take part: online, in the room, or either.
+    AttendanceMode { Virtual, OnSite, Hybrid }
+);
+
+vocabulary!(
+    /// The format of one programme item.
+    SessionKind {
+        Plenary, Dialogue, Workshop, Panel, Keynote, Cultural, Networking, StudyVisit, Break, Other
+    }
+);
+
+vocabulary!(
+    /// Only published sessions are shown to the public; cancelled ones stay for the record.
+    SessionStatus { Draft, Published, Cancelled }
+);
+
+vocabulary!(
+    /// The part a person plays in a session, as printed programmes name it.
+    Role {
+        Opening,
+        Introduction,
+        Presenter,
+        Keynote,
+        SpecialMessage,
+        VideoMessage,
+        Moderator,
+        Panelist,
+        Speaker,
+        Discussant,
+        Conclusion,
+        Performer,
+        Rapporteur
+    }
+);
+
+vocabulary!(
+    /// How a contribution reaches the audience: in the room, live from afar, or recorded beforehand.
+    Contribution { Live, Remote, PreRecorded }
+);
+
+vocabulary!(
+    /// Where a speaker stands with their slot.
+    ParticipantStatus { Proposed, Invited, Confirmed, Declined, Withdrawn }
+);
+
+impl AttendanceMode {
+    /// Whether someone attending in `self` mode can follow a session held in `session` mode.
+    pub fn can_follow(self, session: AttendanceMode) -> bool {
+        match self {
+            AttendanceMode::Hybrid => true,
+            mode => session == AttendanceMode::Hybrid || session == mode,
+        }
+    }
+
+    pub fn has_room(self) -> bool {
+        matches!(self, AttendanceMode::OnSite | AttendanceMode::Hybrid)
+    }
+
+    pub fn is_online(self) -> bool {
+        matches!(self, AttendanceMode::Virtual | AttendanceMode::Hybrid)
+    }
+}
+
+impl Role {
+    /// The heading a printed programme uses for this role.
+    pub fn label(self, lang: crate::domain::text::UiLanguage) -> &'static str {
+        use crate::domain::text::UiLanguage::*;
+        match (self, lang) {
+            (Role::Opening, Fr) => "Bienvenue et ouverture",
+            (Role::Opening, En) => "Welcome and opening",
+            (Role::Introduction, Fr) => "Introduction",
+            (Role::Introduction, En) => "Introduction",
+            (Role::Presenter, Fr) => "Présentation",
+            (Role::Presenter, En) => "Presentation",
+            (Role::Keynote, Fr) => "Discours principal",
+            (Role::Keynote, En) => "Keynote",
+            (Role::SpecialMessage, Fr) => "Message spécial",
+            (Role::SpecialMessage, En) => "Special message",
+            (Role::VideoMessage, Fr) => "Message vidéo",
+            (Role::VideoMessage, En) => "Video message",
+            (Role::Moderator, Fr) => "Modération",
+            (Role::Moderator, En) => "Moderator",
+            (Role::Panelist, Fr) => "Panel - Bonnes pratiques des villes",
+            (Role::Panelist, En) => "Panel - Good city practices",
+            (Role::Speaker, Fr) => "Intervenants",
+            (Role::Speaker, En) => "Speakers",
+            (Role::Discussant, Fr) => "Discussion",
+            (Role::Discussant, En) => "Discussant",
+            (Role::Conclusion, Fr) => "Conclusion",
+            (Role::Conclusion, En) => "Conclusion",
+            (Role::Performer, Fr) => "Interprète",
+            (Role::Performer, En) => "Performer",
+            (Role::Rapporteur, Fr) => "Rapporteur",
+            (Role::Rapporteur, En) => "Rapporteur",
+        }
+    }
+}

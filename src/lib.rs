@@ -1,0 +1,57 @@
+//! Convene: a backend for international summits and peer-learning events.
+//!
+//! `build_app` assembles the one router that both `main` and the tests serve.
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod security;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Largest request body accepted anywhere (imports included).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+pub fn build_app(state: AppState) -> Router {
+    let (api, openapi) = api::router().split_for_parts();
+    let openapi_json = serde_json::to_value(&openapi).unwrap_or_default();
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api)
+        .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(openapi_json.clone()) }))
+        .merge(Scalar::with_url("/api/docs", openapi))
+        .fallback(|| async { AppError::NotFound("page") })
+        .method_not_allowed_fallback(|| async {
+            (StatusCode::METHOD_NOT_ALLOWED, AppError::BadRequest("this method is not allowed here".into()).into_response().into_body())
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(|_| AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}

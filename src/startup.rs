@@ -1,0 +1,138 @@
+//! Building and running the application: database, migrations, accounts, listener.
+//! `main` and the test harness both go through `Application::build`.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::api::auth::upsert_account;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::state::AppState;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// The account the demo signs in with when no administrator is configured.
+pub const DEMO_EMAIL: &str = "admin@convene.localhost";
+pub const DEMO_PASSWORD: &str = "convene-demo";
+
+impl Application {
+    /// Connects, migrates, creates the configured administrator and binds the listener
+    /// (port 0 picks a free port, as the tests do).
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings.database_url).await?;
+        db.migrate().await?;
+        if let Some(admin) = &settings.admin {
+            upsert_account(
+                &db,
+                &admin.email,
+                "Administrator",
+                &admin.password,
+                true,
+                clock.now(),
+            )
+            .await?;
+        }
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {} (CONVENE_ADDR)", settings.addr))?;
+        Ok(Application {
+            listener,
+            state: AppState {
+                db,
+                settings: Arc::new(settings),
+                clock,
+            },
+        })
+    }
+
+    /// Loads the Izmir summit (once), owned by the configured administrator or the demo account.
+    /// Returns the credentials to print.
+    pub async fn load_demo(&self) -> anyhow::Result<(String, String)> {
+        let state = &self.state;
+        let (email, password) = match &state.settings.admin {
+            Some(admin) => (
+                admin.email.clone(),
+                "(the CONVENE_ADMIN_PASSWORD you set)".to_owned(),
+            ),
+            None => (DEMO_EMAIL.to_owned(), DEMO_PASSWORD.to_owned()),
+        };
+        let account = match &state.settings.admin {
+            Some(_) => {
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+                crate::db::entities::user::Entity::find()
+                    .filter(crate::db::entities::user::Column::Email.eq(email.to_lowercase()))
+                    .one(&state.db.conn)
+                    .await?
+                    .context("the administrator account is missing")?
+            }
+            None => {
+                upsert_account(
+                    &state.db,
+                    DEMO_EMAIL,
+                    "Demo organiser",
+                    DEMO_PASSWORD,
+                    true,
+                    state.clock.now(),
+                )
+                .await?
+            }
+        };
+        crate::demo::load_izmir(&state.db, account.id, state.clock.now()).await?;
+        Ok((email, password))
+    }
+
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.settings.addr)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let app = crate::build_app(self.state.clone());
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the server stopped with an error")
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
