@@ -149,7 +149,7 @@ impl MigrationTrait for Migration {
                         Events::Id,
                     ))
                     .foreign_key(
-                        &mut ForeignKey::create()
+                        ForeignKey::create()
                             .from(Speakers::Table, Speakers::OrganisationId)
                             .to(Organisations::Table, Organisations::Id)
                             .on_delete(ForeignKeyAction::SetNull),
@@ -188,7 +188,7 @@ impl MigrationTrait for Migration {
                         Events::Id,
                     ))
                     .foreign_key(
-                        &mut ForeignKey::create()
+                        ForeignKey::create()
                             .from(Sessions::Table, Sessions::RoomId)
                             .to(Rooms::Table, Rooms::Id)
                             .on_delete(ForeignKeyAction::SetNull),

@@ -1,6 +1,6 @@
 //! Organiser sign-in (`POST /api/v1/auth/token`) and the bearer-token extractors.
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::{Json, http::StatusCode};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::ApiJson;
-use crate::db::entities::{api_token, event_organiser, user};
+use crate::db::entities::{api_token, event, event_organiser, user};
 use crate::error::{AppError, AppResult};
 use crate::security;
 use crate::state::AppState;
@@ -121,6 +121,35 @@ impl FromRequestParts<AppState> for Organiser {
             .ok_or(AppError::Unauthorized(
                 "this needs an organiser token: Authorization: Bearer <token>",
             ))
+    }
+}
+
+/// An organiser of the event named by the `{slug}` path segment, with that event loaded.
+/// Runs before the body is read, so a foreign organiser gets 403 whatever they sent.
+pub struct OrganiserOf {
+    pub organiser: Organiser,
+    pub event: event::Model,
+}
+
+impl FromRequestParts<AppState> for OrganiserOf {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let organiser = Organiser::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let slug = params
+            .iter()
+            .find(|(name, _)| *name == "slug")
+            .map(|(_, value)| value.to_owned())
+            .ok_or(AppError::NotFound("event"))?;
+        let event = crate::db::queries::event_by_slug(&state.db.conn, &slug).await?;
+        organiser.require_event(state, event.id).await?;
+        Ok(OrganiserOf { organiser, event })
     }
 }
 

@@ -11,7 +11,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::Organiser;
+use super::auth::{Organiser, OrganiserOf};
 use super::extract::{ApiJson, ApiPath};
 use super::{Items, clean, stored, stored_json, to_json};
 use crate::db::entities::{event, event_organiser, user};
@@ -328,13 +328,11 @@ pub async fn get_event(
     responses((status = 200, body = EventView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_event(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath(slug): ApiPath<String>,
+    access: OrganiserOf,
     ApiJson(changes): ApiJson<EventChanges>,
 ) -> AppResult<Json<EventView>> {
     let txn = state.db.begin_write().await?;
-    let current = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, current.id).await?;
+    let current = queries::event_for_update(&*txn, access.event.id).await?;
     let display_zones = match changes.display_zones {
         Some(zones) => zones,
         None => stored_json(&current.display_zones, "events.display_zones")?,
@@ -409,12 +407,10 @@ pub async fn update_event(
     responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_event(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath(slug): ApiPath<String>,
+    access: OrganiserOf,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
-    let current = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, current.id).await?;
+    let current = access.event;
     current.delete(&*txn).await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -433,13 +429,11 @@ pub struct NewOrganiser {
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_organiser(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath(slug): ApiPath<String>,
+    access: OrganiserOf,
     ApiJson(input): ApiJson<NewOrganiser>,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
-    let current = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, current.id).await?;
+    let current = access.event;
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(input.email.normalized()))
         .one(&*txn)

@@ -60,12 +60,11 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError 
         serde_json::error::Category::Data => {
             let reason = strip_position(&inner.to_string());
             // An unknown or missing field is named by the message itself; point at it directly.
-            let field = named_field(&reason).map(|name| {
-                if path == "." {
-                    name.to_owned()
-                } else {
-                    format!("{path}.{name}")
-                }
+            // serde_path_to_error already ends the path with an unknown field, not with a missing one.
+            let field = named_field(&reason).map(|name| match path.as_str() {
+                "." => name.to_owned(),
+                known if known == name || known.ends_with(&format!(".{name}")) => known.to_owned(),
+                parent => format!("{parent}.{name}"),
             });
             AppError::invalid(
                 field.unwrap_or_else(|| if path == "." { "body".to_owned() } else { path }),
@@ -148,6 +147,7 @@ mod tests {
     }
 
     #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Zone {
         timezone: crate::domain::zone::Zone,

@@ -12,7 +12,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{MaybeOrganiser, Organiser};
+use super::auth::{MaybeOrganiser, OrganiserOf};
 use super::extract::{ApiJson, ApiPath};
 use super::{Items, clean, stored};
 use crate::db::entities::{participant, session, speaker};
@@ -186,13 +186,12 @@ pub async fn list_participants(
     responses((status = 201, body = ParticipantView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_participant(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<NewParticipant>,
 ) -> AppResult<(StatusCode, Json<ParticipantView>)> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let session = queries::session_in_event(&*txn, event.id, id).await?;
     let (saved, speaker) = insert_participant(&*txn, &session, input, state.clock.now()).await?;
     txn.commit().await?;
@@ -207,13 +206,12 @@ pub async fn create_participant(
     responses((status = 200, body = ParticipantView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_participant(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id, participant_id)): ApiPath<(String, i64, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id, participant_id)): ApiPath<(String, i64, i64)>,
     ApiJson(changes): ApiJson<ParticipantChanges>,
 ) -> AppResult<Json<ParticipantView>> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let session = queries::session_in_event(&*txn, event.id, id).await?;
     let current = queries::participant_in_session(&*txn, session.id, participant_id).await?;
     let speaker = queries::speaker_in_event(&*txn, event.id, current.speaker_id).await?;
@@ -244,12 +242,11 @@ pub async fn update_participant(
     responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_participant(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id, participant_id)): ApiPath<(String, i64, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id, participant_id)): ApiPath<(String, i64, i64)>,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let session = queries::session_in_event(&*txn, event.id, id).await?;
     queries::participant_in_session(&*txn, session.id, participant_id)
         .await?

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, ModelTrait, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::Organiser;
+use super::auth::OrganiserOf;
 use super::extract::{ApiJson, ApiPath};
 use super::{Items, clean};
 use crate::db::entities::room;
@@ -104,13 +104,11 @@ pub async fn list_rooms(
     responses((status = 201, body = RoomView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_room(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath(slug): ApiPath<String>,
+    access: OrganiserOf,
     ApiJson(input): ApiJson<NewRoom>,
 ) -> AppResult<(StatusCode, Json<RoomView>)> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let saved = insert_room(&*txn, event.id, input, state.clock.now()).await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
@@ -134,13 +132,12 @@ pub async fn get_room(
     security(("bearer" = [])), responses((status = 200, body = RoomView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_room(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<RoomChanges>,
 ) -> AppResult<Json<RoomView>> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let mut active: room::ActiveModel = queries::room_in_event(&*txn, event.id, id).await?.into();
     if let Some(name) = changes.name {
         active.name = Set(name.into_inner());
@@ -161,12 +158,11 @@ pub async fn update_room(
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_room(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     queries::room_in_event(&*txn, event.id, id)
         .await?
         .delete(&*txn)

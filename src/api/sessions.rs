@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, ModelTrait, Set, TryIntoModel};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{MaybeOrganiser, Organiser};
+use super::auth::{MaybeOrganiser, OrganiserOf};
 use super::extract::{ApiJson, ApiPath};
 use super::participants::ParticipantView;
 use super::{Items, stored, stored_json, to_json};
@@ -351,13 +351,11 @@ pub async fn list_sessions(
     responses((status = 201, body = SessionView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_session(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath(slug): ApiPath<String>,
+    access: OrganiserOf,
     ApiJson(input): ApiJson<NewSession>,
 ) -> AppResult<(StatusCode, Json<SessionView>)> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let saved = insert_session(&*txn, &event, input, state.clock.now()).await?;
     txn.commit().await?;
     Ok((
@@ -389,14 +387,13 @@ pub async fn get_session(
     security(("bearer" = [])), responses((status = 200, body = SessionView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_session(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<SessionChanges>,
 ) -> AppResult<Json<SessionView>> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
-    let current = queries::session_in_event(&*txn, event.id, id).await?;
+    let event = access.event;
+    let current = queries::session_for_update(&*txn, event.id, id).await?;
     let saved = apply_session_changes(&*txn, &event, current, changes, state.clock.now()).await?;
     let view = session_view(&*txn, event.id, saved, true).await?;
     txn.commit().await?;
@@ -506,12 +503,11 @@ fn session_facts_of(active: &session::ActiveModel) -> AppResult<CalendarFacts> {
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_session(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     queries::session_in_event(&*txn, event.id, id)
         .await?
         .delete(&*txn)

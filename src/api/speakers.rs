@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, ModelTrait, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{MaybeOrganiser, Organiser};
+use super::auth::{MaybeOrganiser, OrganiserOf};
 use super::extract::{ApiJson, ApiPath};
 use super::{Items, clean};
 use crate::db::entities::{event, organisation, speaker};
@@ -190,13 +190,11 @@ pub async fn list_speakers(
     responses((status = 201, body = SpeakerView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_speaker(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath(slug): ApiPath<String>,
+    access: OrganiserOf,
     ApiJson(input): ApiJson<NewSpeaker>,
 ) -> AppResult<(StatusCode, Json<SpeakerView>)> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let saved = insert_speaker(&*txn, &event, input, state.clock.now()).await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(SpeakerView::new(saved, true))))
@@ -221,13 +219,12 @@ pub async fn get_speaker(
     security(("bearer" = [])), responses((status = 200, body = SpeakerView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_speaker(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<SpeakerChanges>,
 ) -> AppResult<Json<SpeakerView>> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     let mut active: speaker::ActiveModel =
         queries::speaker_in_event(&*txn, event.id, id).await?.into();
     if let Some(name) = changes.name {
@@ -272,12 +269,11 @@ pub async fn update_speaker(
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_speaker(
     State(state): State<AppState>,
-    organiser: Organiser,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
+    access: OrganiserOf,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
-    organiser.require_event(&state, event.id).await?;
+    let event = access.event;
     queries::speaker_in_event(&*txn, event.id, id)
         .await?
         .delete(&*txn)

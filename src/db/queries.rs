@@ -1,7 +1,7 @@
 //! The lookups handlers share: each answers a 404 `AppError` when the row is missing, and
 //! scopes child rows (sessions, speakers, rooms) to their event so ids cannot cross events.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::{event, participant, room, session, speaker};
 use crate::error::{AppError, AppResult};
@@ -24,6 +24,29 @@ pub async fn session_in_event(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("session"))
+}
+
+/// The session row locked for the rest of the transaction (`FOR UPDATE` on PostgreSQL; SQLite
+/// writers are already serialised by the write gate), for updates that derive values from it.
+pub async fn session_for_update(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    id: i64,
+) -> AppResult<session::Model> {
+    session::Entity::find_by_id(id)
+        .filter(session::Column::EventId.eq(event_id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("session"))
+}
+
+pub async fn event_for_update(db: &impl ConnectionTrait, id: i64) -> AppResult<event::Model> {
+    event::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("event"))
 }
 
 pub async fn speaker_in_event(
