@@ -6,9 +6,11 @@ pub mod extract;
 pub mod health;
 pub mod organisations;
 pub mod participants;
+pub mod programme;
 pub mod rooms;
 pub mod sessions;
 pub mod speakers;
+pub mod time;
 pub mod users;
 
 use std::str::FromStr;
@@ -31,6 +33,8 @@ use crate::state::AppState;
         (name = "events", description = "Events and their organisers"),
         (name = "programme", description = "Sessions, rooms, speakers and who speaks where"),
         (name = "directory", description = "Organisations and cities"),
+        (name = "time", description = "Time-zone conversion and cross-zone slot finding"),
+        (name = "time", description = "Time-zone conversion and cross-zone slot finding"),
     )
 )]
 struct ApiDoc;
@@ -87,6 +91,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             participants::update_participant,
             participants::delete_participant
         ))
+        .routes(routes!(programme::get_programme))
+        .routes(routes!(time::convert))
+        .routes(routes!(time::find_meeting_slots))
         .routes(routes!(
             organisations::list_organisations,
             organisations::create_organisation

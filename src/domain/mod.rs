@@ -2,7 +2,10 @@
 //! Nothing in here touches the network, the database, the clock or the file system.
 
 pub mod changes;
+pub mod format;
 pub mod local_time;
+pub mod programme;
+pub mod slots;
 pub mod text;
 pub mod vocab;
 pub mod zone;
