@@ -26,6 +26,10 @@ pub struct Settings {
     /// Requests per minute per client on public write endpoints; 0 switches the limit off.
     pub rate_limit_per_minute: u32,
     pub token_ttl_hours: i64,
+    /// How long a worker's claim on an email lasts before another may take it over.
+    pub outbox_lease_seconds: i64,
+    /// Run the outbox worker inside `serve` (tests drive delivery themselves).
+    pub outbox_worker: bool,
     pub log_filter: String,
     pub log_format: LogFormat,
 }
@@ -119,6 +123,24 @@ impl Settings {
             })
             .transpose()?
             .unwrap_or(12);
+        let outbox_lease_seconds = var("CONVENE_OUTBOX_LEASE_SECONDS")
+            .map(|v| {
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .context("CONVENE_OUTBOX_LEASE_SECONDS must be a positive whole number")
+            })
+            .transpose()?
+            .unwrap_or(120);
+        let outbox_worker = match var("CONVENE_OUTBOX_WORKER").as_deref() {
+            None | Some("on") | Some("true") | Some("1") => true,
+            Some("off") | Some("false") | Some("0") => false,
+            Some(other) => {
+                return Err(anyhow!(
+                    "CONVENE_OUTBOX_WORKER must be 'on' or 'off' (got '{other}')"
+                ));
+            }
+        };
         let log_format = match var("CONVENE_LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
@@ -140,6 +162,8 @@ impl Settings {
             organiser_email,
             rate_limit_per_minute,
             token_ttl_hours,
+            outbox_lease_seconds,
+            outbox_worker,
             log_filter: var("CONVENE_LOG")
                 .or_else(|| var("RUST_LOG"))
                 .unwrap_or_else(|| "info,sqlx=warn".into()),

@@ -62,6 +62,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "demo: sign in with POST {url}/api/v1/auth/token {{\"email\":\"{email}\",\"password\":\"{password}\"}}"
                 );
             }
+            tracing::info!("email goes to {}", app.state().mailer.describe());
             tracing::info!(
                 "Convene is listening on {} (public URL {url}, API docs at {url}/api/docs)",
                 app.local_addr()

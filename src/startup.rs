@@ -39,17 +39,19 @@ impl Application {
             )
             .await?;
         }
+        let mailer = crate::mail::outbox::transport_for(&settings)?;
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {} (CONVENE_ADDR)", settings.addr))?;
-        Ok(Application {
-            listener,
-            state: AppState {
-                db,
-                settings: Arc::new(settings),
-                clock,
-            },
-        })
+        let outbox_wake = Arc::new(tokio::sync::Notify::new());
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            clock,
+            mailer,
+            outbox_wake,
+        };
+        Ok(Application { listener, state })
     }
 
     /// Loads the Izmir summit (once), owned by the configured administrator or the demo account.
@@ -98,19 +100,33 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish and the outbox
+    /// worker (when enabled) complete the sends it has started.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker = self.state.settings.outbox_worker.then(|| {
+            tokio::spawn(crate::mail::outbox::run_worker(
+                self.state.clone(),
+                self.state.outbox_wake.clone(),
+                stopped,
+            ))
+        });
         let app = crate::build_app(self.state.clone());
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("the server stopped with an error")
+        .context("the server stopped with an error");
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+        served
     }
 }
 

@@ -1,6 +1,7 @@
 //! The pure core: vocabulary, typed inputs, time zones, formatting, programme assembly.
 //! Nothing in here touches the network, the database, the clock or the file system.
 
+pub mod calendar;
 pub mod changes;
 pub mod format;
 pub mod local_time;

@@ -2,10 +2,13 @@
 //! snake_case strings of `domain::vocab`; JSON columns hold small lists that are read whole.
 
 pub mod api_token;
+pub mod attendance;
 pub mod event;
 pub mod event_organiser;
 pub mod organisation;
+pub mod outbox;
 pub mod participant;
+pub mod registration;
 pub mod room;
 pub mod session;
 pub mod speaker;

@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+/// One registrant at one session: their mode and whether they hold a seat or wait for one.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "attendances")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub registration_id: i64,
+    pub session_id: i64,
+    pub mode: String,
+    /// `confirmed`, `waitlisted` or `cancelled`; the waitlist is served in id order.
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "registrations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub event_id: i64,
+    pub name: String,
+    pub email: String,
+    pub email_key: String,
+    pub organisation: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    /// `virtual` or `on_site`.
+    pub attendance: String,
+    pub language: String,
+    pub timezone: String,
+    /// `active`, `cancelled` or `erased`.
+    pub status: String,
+    /// SHA-256 of the private management token; the token itself is only ever emailed.
+    pub manage_token_hash: String,
+    /// Unguessable name of the personal calendar feed (a read-only capability, kept as is so
+    /// the feed URL can be repeated in every email).
+    pub feed_token: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,547 @@
+//! Composing emails: subjects and bodies from `templates/email/` (text and auto-escaped HTML,
+//! French or English), and the iMIP MIME structure calendar clients expect:
+//! `multipart/mixed{ multipart/alternative{ text/plain, text/html, text/calendar; method=… }, invite.ics }`.
+//! No I/O: the templates are compiled into the binary.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::domain::calendar::{self, Attendee, AttendeeRole, Entry, EntryStatus, Method, Party};
+use crate::domain::changes::Change;
+use crate::domain::format::{instant_text, zoned_times};
+use crate::domain::text::UiLanguage;
+use crate::domain::vocab::Role;
+use crate::domain::zone::{DisplayZone, Zone};
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, source) in [
+        (
+            "session.fr.txt",
+            include_str!("../../templates/email/session.fr.txt"),
+        ),
+        (
+            "session.en.txt",
+            include_str!("../../templates/email/session.en.txt"),
+        ),
+        (
+            "session.fr.html",
+            include_str!("../../templates/email/session.fr.html"),
+        ),
+        (
+            "session.en.html",
+            include_str!("../../templates/email/session.en.html"),
+        ),
+        (
+            "registration.fr.txt",
+            include_str!("../../templates/email/registration.fr.txt"),
+        ),
+        (
+            "registration.en.txt",
+            include_str!("../../templates/email/registration.en.txt"),
+        ),
+        (
+            "registration.fr.html",
+            include_str!("../../templates/email/registration.fr.html"),
+        ),
+        (
+            "registration.en.html",
+            include_str!("../../templates/email/registration.en.html"),
+        ),
+    ] {
+        // The sources are part of the binary; a syntax error is caught by the tests that render them.
+        if let Err(error) = env.add_template(name, source) {
+            tracing::error!(%error, name, "email template does not compile");
+        }
+    }
+    env
+});
+
+fn render(name: &str, ctx: minijinja::Value) -> anyhow::Result<String> {
+    Ok(TEMPLATES.get_template(name)?.render(ctx)?)
+}
+
+/// Who an email is for, and how they read times.
+#[derive(Clone, Debug)]
+pub struct Recipient {
+    pub name: String,
+    pub email: String,
+    pub lang: UiLanguage,
+    pub zone: Zone,
+}
+
+/// What a session email is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionMail {
+    /// A confirmed seat (or a speaker's confirmed slot).
+    Invitation,
+    /// A waitlisted seat became free.
+    Promoted,
+    Update(Vec<Change>),
+    Cancel,
+    /// A speaker asked to take a slot: tentative, with the link to answer.
+    SpeakerInvitation {
+        role: Role,
+        talk_title: Option<String>,
+        answer_url: String,
+    },
+}
+
+/// The session as every email about it describes it.
+#[derive(Clone, Debug)]
+pub struct SessionFacts {
+    pub uid: String,
+    pub sequence: u32,
+    pub title: String,
+    pub event_title: String,
+    pub event_zones: Vec<DisplayZone>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub description: String,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub roles: Vec<(Role, Vec<String>)>,
+    pub questions: Vec<String>,
+    pub organiser: Party,
+}
+
+/// A composed email: what the outbox stores.
+#[derive(Clone, Debug)]
+pub struct Composed {
+    pub subject: String,
+    pub message: String,
+}
+
+fn change_words(changes: &[Change], lang: UiLanguage) -> String {
+    changes
+        .iter()
+        .map(|change| match (change, lang) {
+            (Change::Title, UiLanguage::Fr) => "titre",
+            (Change::Time, UiLanguage::Fr) => "horaire",
+            (Change::Place, UiLanguage::Fr) => "lieu",
+            (Change::Link, UiLanguage::Fr) => "lien de connexion",
+            (Change::Status, UiLanguage::Fr) => "statut",
+            (Change::Title, UiLanguage::En) => "title",
+            (Change::Time, UiLanguage::En) => "time",
+            (Change::Place, UiLanguage::En) => "place",
+            (Change::Link, UiLanguage::En) => "meeting link",
+            (Change::Status, UiLanguage::En) => "status",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn subject(kind: &SessionMail, title: &str, when: &str, lang: UiLanguage) -> String {
+    match (kind, lang) {
+        (SessionMail::Invitation, UiLanguage::Fr) => format!("Invitation : {title} ({when})"),
+        (SessionMail::Invitation, UiLanguage::En) => format!("Invitation: {title} ({when})"),
+        (SessionMail::Promoted, UiLanguage::Fr) => format!("Place confirmée : {title} ({when})"),
+        (SessionMail::Promoted, UiLanguage::En) => format!("Seat confirmed: {title} ({when})"),
+        (SessionMail::Update(changes), UiLanguage::Fr) => format!(
+            "Modifié ({}) : {title} ({when})",
+            change_words(changes, lang)
+        ),
+        (SessionMail::Update(changes), UiLanguage::En) => format!(
+            "Updated ({}): {title} ({when})",
+            change_words(changes, lang)
+        ),
+        (SessionMail::Cancel, UiLanguage::Fr) => format!("Annulé : {title}"),
+        (SessionMail::Cancel, UiLanguage::En) => format!("Cancelled: {title}"),
+        (SessionMail::SpeakerInvitation { .. }, UiLanguage::Fr) => {
+            format!("Invitation à intervenir : {title} ({when})")
+        }
+        (SessionMail::SpeakerInvitation { .. }, UiLanguage::En) => {
+            format!("Speaker invitation: {title} ({when})")
+        }
+    }
+}
+
+/// The calendar DESCRIPTION: the session text, speakers by role, guiding questions.
+pub fn calendar_description(facts: &SessionFacts, lang: UiLanguage) -> String {
+    let mut text = facts.description.trim().to_owned();
+    for (role, people) in &facts.roles {
+        text.push_str(&format!("\n\n{}:\n", role.label(lang)));
+        text.push_str(
+            &people
+                .iter()
+                .map(|p| format!("- {p}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    if !facts.questions.is_empty() {
+        text.push_str(if lang == UiLanguage::Fr {
+            "\n\nQuestions :\n"
+        } else {
+            "\n\nQuestions:\n"
+        });
+        text.push_str(
+            &facts
+                .questions
+                .iter()
+                .map(|q| format!("- {q}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    text.trim().to_owned()
+}
+
+/// Control characters never reach a header, whatever a name holds.
+fn header_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+fn mailbox(party: &Party) -> anyhow::Result<Mailbox> {
+    let name = header_text(&party.name);
+    Ok(Mailbox::new(
+        (!name.is_empty()).then_some(name),
+        party.email.parse()?,
+    ))
+}
+
+#[derive(Serialize)]
+struct RoleGroup {
+    label: &'static str,
+    people: Vec<String>,
+}
+
+pub fn session_email(
+    facts: &SessionFacts,
+    kind: &SessionMail,
+    recipient: &Recipient,
+    feed_url: Option<&str>,
+    rsvp: bool,
+    dtstamp: DateTime<Utc>,
+) -> anyhow::Result<Composed> {
+    let lang = recipient.lang;
+    let own_zone = DisplayZone::named(recipient.zone);
+    let your_time = zoned_times(&own_zone, facts.starts_at, facts.ends_at, lang);
+    let day = instant_text(&own_zone, facts.starts_at, lang);
+    // "Paris: mardi 7 décembre 2021, 14h CET (UTC+1)" → the date part for the subject.
+    let when = day
+        .split_once(": ")
+        .map_or(day.as_str(), |(_, rest)| rest)
+        .to_owned();
+    let (method, status, role) = match kind {
+        SessionMail::Cancel => (
+            Method::Cancel,
+            EntryStatus::Cancelled,
+            AttendeeRole::Optional,
+        ),
+        SessionMail::SpeakerInvitation { .. } => (
+            Method::Request,
+            EntryStatus::Tentative,
+            AttendeeRole::Required,
+        ),
+        _ => (
+            Method::Request,
+            EntryStatus::Confirmed,
+            AttendeeRole::Optional,
+        ),
+    };
+    let entry = Entry {
+        uid: facts.uid.clone(),
+        sequence: facts.sequence,
+        starts_at: facts.starts_at,
+        ends_at: facts.ends_at,
+        summary: facts.title.clone(),
+        description: calendar_description(facts, lang),
+        location: facts.location.clone(),
+        online_url: facts.online_url.clone(),
+        status,
+        organizer: Some(facts.organiser.clone()),
+        attendees: vec![Attendee {
+            party: Party {
+                email: recipient.email.clone(),
+                name: recipient.name.clone(),
+            },
+            role,
+            rsvp,
+        }],
+    };
+    let ics = calendar::build(method, None, &[entry], dtstamp);
+
+    let (role_label, talk_title, action_url) = match kind {
+        SessionMail::SpeakerInvitation {
+            role,
+            talk_title,
+            answer_url,
+        } => (
+            Some(role.label(lang)),
+            talk_title.clone(),
+            Some(answer_url.clone()),
+        ),
+        _ => (None, None, None),
+    };
+    let kind_name = match kind {
+        SessionMail::Invitation => "invitation",
+        SessionMail::Promoted => "promoted",
+        SessionMail::Update(_) => "update",
+        SessionMail::Cancel => "cancel",
+        SessionMail::SpeakerInvitation { .. } => "speaker",
+    };
+    let changes = match kind {
+        SessionMail::Update(changes) => change_words(changes, lang),
+        _ => String::new(),
+    };
+    let roles: Vec<RoleGroup> = facts
+        .roles
+        .iter()
+        .map(|(role, people)| RoleGroup {
+            label: role.label(lang),
+            people: people.clone(),
+        })
+        .collect();
+    let zone_lines: Vec<String> = facts
+        .event_zones
+        .iter()
+        .map(|z| zoned_times(z, facts.starts_at, facts.ends_at, lang).text)
+        .collect();
+    let action_label = match lang {
+        UiLanguage::Fr => "Confirmer ou décliner",
+        UiLanguage::En => "Confirm or decline",
+    };
+    let ctx = context! {
+        kind => kind_name,
+        name => &recipient.name,
+        title => &facts.title,
+        event_title => &facts.event_title,
+        your_time => format!("{} — {}", when, your_time.text.split_once(": ").map_or(your_time.text.as_str(), |(_, t)| t)),
+        zone_lines => zone_lines,
+        location => &facts.location,
+        online_url => if matches!(kind, SessionMail::Cancel) { None } else { facts.online_url.clone() },
+        description => facts.description.trim(),
+        roles => roles,
+        questions => &facts.questions,
+        changes => changes,
+        role => role_label,
+        talk_title => talk_title,
+        action_url => action_url,
+        action_label => action_label,
+        feed_url => feed_url,
+        organiser => &facts.organiser.name,
+    };
+    let text = render(&format!("session.{}.txt", lang.code()), ctx.clone())?;
+    let html = render(&format!("session.{}.html", lang.code()), ctx)?;
+    let subject = header_text(&subject(kind, &facts.title, &when, lang));
+
+    let calendar_type = ContentType::parse(&format!(
+        "text/calendar; method={}; charset=UTF-8",
+        method.as_str()
+    ))?;
+    let message = Message::builder()
+        .from(mailbox(&facts.organiser)?)
+        .reply_to(mailbox(&facts.organiser)?)
+        .to(mailbox(&Party {
+            email: recipient.email.clone(),
+            name: recipient.name.clone(),
+        })?)
+        .subject(&subject)
+        .multipart(
+            MultiPart::mixed()
+                .multipart(
+                    MultiPart::alternative()
+                        .singlepart(SinglePart::plain(text))
+                        .singlepart(SinglePart::html(html))
+                        .singlepart(
+                            SinglePart::builder()
+                                .header(calendar_type)
+                                .body(ics.clone()),
+                        ),
+                )
+                .singlepart(
+                    Attachment::new("invite.ics".to_owned())
+                        .body(ics, ContentType::parse("application/ics")?),
+                ),
+        )?;
+    Ok(Composed {
+        subject,
+        message: String::from_utf8_lossy(&message.formatted()).into_owned(),
+    })
+}
+
+/// One line of the registration summary.
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionLine {
+    pub title: String,
+    pub time: String,
+    pub status: String,
+}
+
+pub fn registration_email(
+    recipient: &Recipient,
+    organiser: &Party,
+    event_title: &str,
+    attendance: &str,
+    sessions: &[SessionLine],
+    manage_url: Option<&str>,
+    feed_url: &str,
+) -> anyhow::Result<Composed> {
+    let lang = recipient.lang;
+    let ctx = context! {
+        name => &recipient.name,
+        event_title => event_title,
+        attendance => attendance,
+        sessions => sessions,
+        manage_url => manage_url,
+        feed_url => feed_url,
+        organiser => &organiser.name,
+    };
+    let text = render(&format!("registration.{}.txt", lang.code()), ctx.clone())?;
+    let html = render(&format!("registration.{}.html", lang.code()), ctx)?;
+    let subject = header_text(&match lang {
+        UiLanguage::Fr => format!("Inscription enregistrée : {event_title}"),
+        UiLanguage::En => format!("Registration recorded: {event_title}"),
+    });
+    let message = Message::builder()
+        .from(mailbox(organiser)?)
+        .to(mailbox(&Party {
+            email: recipient.email.clone(),
+            name: recipient.name.clone(),
+        })?)
+        .subject(&subject)
+        .multipart(MultiPart::alternative_plain_html(text, html))?;
+    Ok(Composed {
+        subject,
+        message: String::from_utf8_lossy(&message.formatted()).into_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> SessionFacts {
+        SessionFacts {
+            uid: "session-1@convene.test".into(),
+            sequence: 0,
+            title: "Atelier <b>1</b> : Bâtir des villes résilientes".into(),
+            event_title: "3e Sommet".into(),
+            event_zones: vec![DisplayZone {
+                label: "Izmir".into(),
+                timezone: "Europe/Istanbul".parse().unwrap(),
+                abbreviation: Some("TRT".into()),
+            }],
+            starts_at: "2021-12-08T13:00:00Z".parse().unwrap(),
+            ends_at: "2021-12-08T14:30:00Z".parse().unwrap(),
+            description: "Résilience.".into(),
+            location: None,
+            online_url: Some("https://meet.example.org/a".into()),
+            roles: vec![(Role::Moderator, vec!["Güldem Özatağan".into()])],
+            questions: vec!["Priorités ?".into()],
+            organiser: Party {
+                email: "organisers@izmir.example".into(),
+                name: "Izmir".into(),
+            },
+        }
+    }
+
+    fn recipient(lang: UiLanguage) -> Recipient {
+        Recipient {
+            name: "Ülaş\r\nBcc: evil@example.org".into(),
+            email: "ulas@example.org".into(),
+            lang,
+            zone: "America/Toronto".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_invitation_is_rendered_in_the_readers_language_and_zone() {
+        let composed = session_email(
+            &facts(),
+            &SessionMail::Invitation,
+            &recipient(UiLanguage::Fr),
+            None,
+            false,
+            Utc::now(),
+        )
+        .unwrap();
+        assert!(
+            composed.subject.starts_with("Invitation : Atelier"),
+            "{}",
+            composed.subject
+        );
+        assert!(
+            composed
+                .subject
+                .contains("mercredi 8 décembre 2021, 8h EST"),
+            "{}",
+            composed.subject
+        );
+        let headers = composed.message.split("\r\n\r\n").next().unwrap();
+        assert!(
+            !headers.contains("\r\nBcc:"),
+            "no header injection: {headers}"
+        );
+        assert!(
+            headers.contains("To: =?utf-8?"),
+            "non-ASCII names are encoded: {headers}"
+        );
+        assert!(composed.message.contains("method=REQUEST"));
+        assert!(composed.message.contains("invite.ics"));
+    }
+
+    #[test]
+    fn html_in_titles_is_escaped_in_the_html_part() {
+        let ctx_html = {
+            let composed = session_email(
+                &facts(),
+                &SessionMail::Invitation,
+                &recipient(UiLanguage::En),
+                None,
+                false,
+                Utc::now(),
+            )
+            .unwrap();
+            composed.message
+        };
+        assert!(
+            !ctx_html.contains("<b>1</b>") || ctx_html.contains("text/plain"),
+            "raw HTML only in the text part"
+        );
+        let html = render("session.en.html", context! { title => "<script>x</script>", roles => Vec::<String>::new(), zone_lines => Vec::<String>::new() }).unwrap();
+        assert!(html.contains("&lt;script&gt;") && !html.contains("<script>"));
+    }
+
+    #[test]
+    fn an_update_says_what_changed() {
+        let composed = session_email(
+            &facts(),
+            &SessionMail::Update(vec![Change::Time, Change::Place]),
+            &recipient(UiLanguage::En),
+            None,
+            false,
+            Utc::now(),
+        )
+        .unwrap();
+        assert!(
+            composed
+                .subject
+                .starts_with("Updated (time, place): Atelier"),
+            "{}",
+            composed.subject
+        );
+        let cancel = session_email(
+            &facts(),
+            &SessionMail::Cancel,
+            &recipient(UiLanguage::Fr),
+            None,
+            false,
+            Utc::now(),
+        )
+        .unwrap();
+        assert!(cancel.subject.starts_with("Annulé : "));
+        assert!(cancel.message.contains("method=CANCEL"));
+    }
+}

@@ -1,0 +1,233 @@
+//! The durable outbox. An email is a row written in the same transaction as the change that
+//! causes it (so it cannot be lost or sent for a change that rolled back), with a unique
+//! deduplication key (so a repeated cause cannot queue it twice). Workers claim due rows
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several processes share the queue), send them,
+//! and retry failures with exponential backoff until a dead-letter state.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use tokio::sync::{Notify, watch};
+
+use super::transport::Transport;
+use crate::db::entities::outbox;
+use crate::state::AppState;
+
+/// After this many failed attempts an email is dead-lettered for an organiser to look at.
+pub const MAX_ATTEMPTS: i32 = 8;
+const BATCH: u64 = 64;
+const PARALLEL_SENDS: usize = 8;
+
+pub struct NewMail {
+    pub dedup_key: String,
+    pub event_id: Option<i64>,
+    pub kind: &'static str,
+    pub sender: String,
+    pub recipient: String,
+    pub subject: String,
+    pub message: String,
+}
+
+/// Queues an email inside the caller's transaction. Returns false when an email with the same
+/// deduplication key was queued before (nothing is written then).
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    mail: NewMail,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let row = outbox::ActiveModel {
+        dedup_key: Set(mail.dedup_key),
+        event_id: Set(mail.event_id),
+        kind: Set(mail.kind.to_owned()),
+        sender: Set(mail.sender),
+        recipient: Set(mail.recipient),
+        subject: Set(mail.subject),
+        message: Set(mail.message),
+        status: Set("pending".to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    };
+    let inserted = outbox::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(outbox::Column::DedupKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted == 1)
+}
+
+/// Delay before attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at an hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 12) as u32 - 1;
+    Duration::seconds((10i64 << exponent).min(3600))
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub dead: usize,
+}
+
+/// Claims due emails: pending ones whose time has come, and ones whose claim has lapsed
+/// (their worker died mid-send). Claiming counts as an attempt.
+async fn claim(state: &AppState, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
+    let txn = state.db.begin_write().await?;
+    let due = outbox::Column::Status
+        .eq("pending")
+        .and(outbox::Column::NextAttemptAt.lte(now));
+    let lapsed = outbox::Column::Status
+        .eq("sending")
+        .and(outbox::Column::LockedUntil.lt(now));
+    let rows = outbox::Entity::find()
+        .filter(due.or(lapsed))
+        .order_by_asc(outbox::Column::Id)
+        .limit(BATCH)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(&*txn)
+        .await?;
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let lease = now + Duration::seconds(state.settings.outbox_lease_seconds);
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("sending"))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(lease))
+        .col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).add(1),
+        )
+        .filter(outbox::Column::Id.is_in(ids))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| outbox::Model {
+            attempts: row.attempts + 1,
+            ..row
+        })
+        .collect())
+}
+
+/// Sends what is due, once. Returns what happened; call again while `sent + retrying > 0` to drain.
+pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, DbErr> {
+    let now = state.clock.now();
+    let claimed = claim(state, now).await?;
+    let transport = state.mailer.clone();
+    let outcomes: Vec<(outbox::Model, Result<(), super::transport::SendFailure>)> =
+        futures::stream::iter(claimed)
+            .map(|row| {
+                let transport = transport.clone();
+                async move {
+                    let result = transport
+                        .send(&row.sender, &row.recipient, row.message.as_bytes())
+                        .await;
+                    (row, result)
+                }
+            })
+            .buffer_unordered(PARALLEL_SENDS)
+            .collect()
+            .await;
+    let mut report = DeliveryReport::default();
+    for (row, result) in outcomes {
+        let update = outbox::Entity::update_many()
+            .filter(outbox::Column::Id.eq(row.id))
+            .col_expr(
+                outbox::Column::LockedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            );
+        let update = match result {
+            Ok(()) => {
+                report.sent += 1;
+                update
+                    .col_expr(outbox::Column::Status, Expr::value("sent"))
+                    .col_expr(outbox::Column::SentAt, Expr::value(Some(state.clock.now())))
+            }
+            Err(failure) if failure.permanent || row.attempts >= MAX_ATTEMPTS => {
+                tracing::warn!(id = row.id, recipient = %row.recipient, error = %failure.message, "email dead-lettered");
+                report.dead += 1;
+                update
+                    .col_expr(outbox::Column::Status, Expr::value("dead"))
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(Some(failure.message)),
+                    )
+            }
+            Err(failure) => {
+                tracing::info!(id = row.id, attempts = row.attempts, error = %failure.message, "email will be retried");
+                report.retrying += 1;
+                update
+                    .col_expr(outbox::Column::Status, Expr::value("pending"))
+                    .col_expr(
+                        outbox::Column::NextAttemptAt,
+                        Expr::value(state.clock.now() + backoff(row.attempts)),
+                    )
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(Some(failure.message)),
+                    )
+            }
+        };
+        let txn = state.db.begin_write().await?;
+        update.exec(&*txn).await?;
+        txn.commit().await?;
+    }
+    Ok(report)
+}
+
+/// The background worker: delivers whenever woken (a commit queued mail) or every second, and
+/// on shutdown finishes the batch in flight before returning.
+pub async fn run_worker(state: AppState, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        match deliver_due(&state).await {
+            Ok(report) if report.sent + report.retrying + report.dead > 0 => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "outbox delivery failed; retrying shortly"),
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(StdDuration::from_secs(1)) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+/// Builds the transport named by the settings.
+pub fn transport_for(settings: &crate::config::Settings) -> anyhow::Result<Arc<Transport>> {
+    Ok(Arc::new(Transport::from_settings(
+        settings.smtp_url.as_deref(),
+        &settings.mail_dir,
+    )?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1), Duration::seconds(10));
+        assert_eq!(backoff(2), Duration::seconds(20));
+        assert_eq!(backoff(4), Duration::seconds(80));
+        assert_eq!(backoff(12), Duration::seconds(3600));
+    }
+}
