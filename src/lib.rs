@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod notify;
 pub mod security;
 pub mod startup;
 pub mod state;

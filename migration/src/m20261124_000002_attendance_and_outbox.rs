@@ -97,6 +97,25 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Speakers get a personal calendar feed too; the column is filled for every new speaker.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Speakers::Table)
+                    .add_column(string_len_null(Speakers::FeedToken, 64))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_speakers_feed_token")
+                    .table(Speakers::Table)
+                    .col(Speakers::FeedToken)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -142,6 +161,22 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(Outbox::Table).to_owned())
             .await?;
         manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_speakers_feed_token")
+                    .table(Speakers::Table)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Speakers::Table)
+                    .drop_column(Speakers::FeedToken)
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .drop_table(Table::drop().table(Attendances::Table).to_owned())
             .await?;
         manager
@@ -154,6 +189,12 @@ impl MigrationTrait for Migration {
 enum Events {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum Speakers {
+    Table,
+    FeedToken,
 }
 
 #[derive(DeriveIden)]

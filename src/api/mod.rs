@@ -3,10 +3,13 @@
 pub mod auth;
 pub mod events;
 pub mod extract;
+pub mod feeds;
 pub mod health;
 pub mod organisations;
+pub mod outbox;
 pub mod participants;
 pub mod programme;
+pub mod registrations;
 pub mod rooms;
 pub mod sessions;
 pub mod speakers;
@@ -33,7 +36,11 @@ use crate::state::AppState;
         (name = "events", description = "Events and their organisers"),
         (name = "programme", description = "Sessions, rooms, speakers and who speaks where"),
         (name = "directory", description = "Organisations and cities"),
+        (name = "attendance", description = "Registration, seats and waitlists"),
+        (name = "calendar", description = "iCalendar feeds"),
         (name = "time", description = "Time-zone conversion and cross-zone slot finding"),
+        (name = "attendance", description = "Registration, seats and waitlists"),
+        (name = "calendar", description = "iCalendar feeds"),
         (name = "time", description = "Time-zone conversion and cross-zone slot finding"),
     )
 )]
@@ -92,6 +99,20 @@ pub fn router() -> OpenApiRouter<AppState> {
             participants::delete_participant
         ))
         .routes(routes!(programme::get_programme))
+        .routes(routes!(feeds::event_feed))
+        .routes(routes!(outbox::show_outbox))
+        .routes(routes!(outbox::retry_dead))
+        .routes(routes!(
+            registrations::register,
+            registrations::list_registrations
+        ))
+        .routes(routes!(
+            registrations::get_registration,
+            registrations::cancel_registration
+        ))
+        .routes(routes!(registrations::erase_registration))
+        .routes(routes!(feeds::session_feed))
+        .routes(routes!(feeds::personal_feed))
         .routes(routes!(time::convert))
         .routes(routes!(time::find_meeting_slots))
         .routes(routes!(

@@ -23,6 +23,8 @@ use crate::domain::text::{LanguageCode, Title, WebUrl};
 use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::mail::compose::SessionMail;
+use crate::notify;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -394,9 +396,24 @@ pub async fn update_session(
     let txn = state.db.begin_write().await?;
     let event = access.event;
     let current = queries::session_for_update(&*txn, event.id, id).await?;
-    let saved = apply_session_changes(&*txn, &event, current, changes, state.clock.now()).await?;
+    let before = calendar_facts(&current)?;
+    let before_revision = current.revision;
+    let now = state.clock.now();
+    let saved = apply_session_changes(&*txn, &event, current, changes, now).await?;
+    // A new revision means people holding the published entry must hear of it, in this same
+    // transaction: the change and its emails commit together or not at all.
+    if saved.revision > before_revision {
+        let after = calendar_facts(&saved)?;
+        let kind = if after.status == SessionStatus::Cancelled {
+            SessionMail::Cancel
+        } else {
+            SessionMail::Update(before.changes_to(&after))
+        };
+        notify::session_changed(&*txn, &state, &event, &saved, kind, now).await?;
+    }
     let view = session_view(&*txn, event.id, saved, true).await?;
     txn.commit().await?;
+    state.mail_queued();
     Ok(Json(view))
 }
 
@@ -508,10 +525,26 @@ pub async fn delete_session(
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
     let event = access.event;
-    queries::session_in_event(&*txn, event.id, id)
-        .await?
-        .delete(&*txn)
+    let doomed = queries::session_for_update(&*txn, event.id, id).await?;
+    // Whoever holds a published entry gets a cancellation before the session disappears.
+    if doomed.status == SessionStatus::Published.as_str() {
+        let cancelled = session::Model {
+            revision: doomed.revision + 1,
+            status: SessionStatus::Cancelled.as_str().to_owned(),
+            ..doomed.clone()
+        };
+        notify::session_changed(
+            &*txn,
+            &state,
+            &event,
+            &cancelled,
+            SessionMail::Cancel,
+            state.clock.now(),
+        )
         .await?;
+    }
+    doomed.delete(&*txn).await?;
     txn.commit().await?;
+    state.mail_queued();
     Ok(StatusCode::NO_CONTENT)
 }

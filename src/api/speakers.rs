@@ -162,6 +162,7 @@ pub async fn insert_speaker(
             .unwrap_or_else(|| event.timezone.clone())),
         created_at: Set(now),
         updated_at: Set(now),
+        feed_token: Set(Some(crate::security::new_token())),
         ..Default::default()
     }
     .insert(db)

@@ -49,6 +49,13 @@ pub async fn event_for_update(db: &impl ConnectionTrait, id: i64) -> AppResult<e
         .ok_or(AppError::NotFound("event"))
 }
 
+pub async fn event_for_read(db: &impl ConnectionTrait, id: i64) -> AppResult<event::Model> {
+    event::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("event"))
+}
+
 pub async fn speaker_in_event(
     db: &impl ConnectionTrait,
     event_id: i64,

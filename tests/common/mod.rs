@@ -5,6 +5,8 @@
 //! `CONVENE_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -98,6 +100,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             dir.path().join("mail").display().to_string(),
         ),
         ("CONVENE_LOG", "warn".into()),
+        // Tests drive delivery themselves (`dispatch_all_pending_emails`) instead of sleeping.
+        ("CONVENE_OUTBOX_WORKER", "off".into()),
+        ("CONVENE_PUBLIC_URL", "http://convene.test".into()),
     ];
     vars.extend(options.env.iter().cloned());
     let settings = Settings::from_lookup(|name| {
@@ -135,6 +140,22 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 }
 
 impl TestApp {
+    /// Runs the outbox delivery until nothing due is left; returns what happened overall.
+    pub async fn dispatch_all_pending_emails(&self) -> convene::mail::outbox::DeliveryReport {
+        let mut total = convene::mail::outbox::DeliveryReport::default();
+        loop {
+            let report = convene::mail::outbox::deliver_due(&self.state)
+                .await
+                .expect("delivery runs");
+            total.sent += report.sent;
+            total.retrying += report.retrying;
+            total.dead += report.dead;
+            if report.sent + report.dead == 0 {
+                return total;
+            }
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

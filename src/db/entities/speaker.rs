@@ -18,6 +18,8 @@ pub struct Model {
     pub timezone: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Unguessable name of the speaker's personal calendar feed.
+    pub feed_token: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

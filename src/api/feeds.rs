@@ -1,0 +1,175 @@
+//! iCalendar feeds (METHOD:PUBLISH): the whole event, one session, and personal agendas at
+//! unguessable URLs for registrants and speakers (subscribable as webcal://).
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::extract::ApiPath;
+use crate::db::entities::{attendance, event, participant, registration, session, speaker};
+use crate::db::queries;
+use crate::domain::calendar::{self, Entry, EntryStatus, Method};
+use crate::domain::text::UiLanguage;
+use crate::domain::vocab::{ParticipantStatus, SessionStatus};
+use crate::error::{AppError, AppResult};
+use crate::mail::compose::calendar_description;
+use crate::notify;
+use crate::state::AppState;
+
+pub fn ics_response(body: String, filename: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Feed entries for `sessions`; cancelled ones stay in personal feeds as CANCELLED so clients
+/// that subscribed remove them.
+async fn entries(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    sessions: &[session::Model],
+    with_link: bool,
+) -> AppResult<Vec<Entry>> {
+    let lang = UiLanguage::for_code(&event.default_language);
+    let mut entries = Vec::with_capacity(sessions.len());
+    for session in sessions {
+        let facts = notify::session_facts(db, state, event, session, with_link).await?;
+        entries.push(Entry {
+            description: calendar_description(&facts, lang),
+            uid: facts.uid,
+            sequence: facts.sequence,
+            starts_at: facts.starts_at,
+            ends_at: facts.ends_at,
+            summary: facts.title,
+            location: facts.location,
+            online_url: facts.online_url,
+            status: if session.status == SessionStatus::Cancelled.as_str() {
+                EntryStatus::Cancelled
+            } else {
+                EntryStatus::Confirmed
+            },
+            organizer: None,
+            attendees: vec![],
+        });
+    }
+    Ok(entries)
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{slug}/calendar.ics", tag = "calendar", params(("slug" = String, Path)),
+    responses((status = 200, content_type = "text/calendar", description = "Every published session"), (status = 404, body = crate::error::Problem)))]
+pub async fn event_feed(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+) -> AppResult<Response> {
+    let db = &state.db.conn;
+    let event = queries::event_by_slug(db, &slug).await?;
+    let sessions = queries::sessions_of_event(db, event.id, false).await?;
+    let entries = entries(db, &state, &event, &sessions, false).await?;
+    let body = calendar::build(
+        Method::Publish,
+        Some(&event.title),
+        &entries,
+        state.clock.now(),
+    );
+    Ok(ics_response(body, &format!("{}.ics", event.slug)))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{slug}/sessions/{id}/calendar.ics", tag = "calendar", params(("slug" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, content_type = "text/calendar"), (status = 404, body = crate::error::Problem)))]
+pub async fn session_feed(
+    State(state): State<AppState>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
+) -> AppResult<Response> {
+    let db = &state.db.conn;
+    let event = queries::event_by_slug(db, &slug).await?;
+    let session = queries::session_in_event(db, event.id, id).await?;
+    if session.status != SessionStatus::Published.as_str() {
+        return Err(AppError::NotFound("session"));
+    }
+    let entries = entries(db, &state, &event, std::slice::from_ref(&session), false).await?;
+    let body = calendar::build(Method::Publish, None, &entries, state.clock.now());
+    Ok(ics_response(
+        body,
+        &format!("{}-session-{}.ics", event.slug, session.id),
+    ))
+}
+
+/// A registrant's confirmed sessions or a speaker's slots, with meeting links.
+#[utoipa::path(get, path = "/api/v1/feeds/{file}", tag = "calendar", params(("file" = String, Path, description = "`{token}.ics`")),
+    responses((status = 200, content_type = "text/calendar"), (status = 404, body = crate::error::Problem)))]
+pub async fn personal_feed(
+    State(state): State<AppState>,
+    ApiPath(file): ApiPath<String>,
+) -> AppResult<Response> {
+    let db = &state.db.conn;
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    if token.len() < 32 {
+        return Err(AppError::NotFound("feed"));
+    }
+    let (event, session_ids, name) = if let Some(registration) = registration::Entity::find()
+        .filter(registration::Column::FeedToken.eq(token))
+        .filter(registration::Column::Status.eq("active"))
+        .one(db)
+        .await?
+    {
+        let seats = attendance::Entity::find()
+            .filter(attendance::Column::RegistrationId.eq(registration.id))
+            .filter(attendance::Column::Status.eq("confirmed"))
+            .all(db)
+            .await?;
+        let event = queries::event_for_read(db, registration.event_id).await?;
+        (
+            event,
+            seats.into_iter().map(|s| s.session_id).collect::<Vec<_>>(),
+            registration.name,
+        )
+    } else if let Some(person) = speaker::Entity::find()
+        .filter(speaker::Column::FeedToken.eq(token))
+        .one(db)
+        .await?
+    {
+        let slots = participant::Entity::find()
+            .filter(participant::Column::SpeakerId.eq(person.id))
+            .filter(participant::Column::Status.is_not_in([
+                ParticipantStatus::Declined.as_str(),
+                ParticipantStatus::Withdrawn.as_str(),
+            ]))
+            .all(db)
+            .await?;
+        let event = queries::event_for_read(db, person.event_id).await?;
+        (
+            event,
+            slots.into_iter().map(|p| p.session_id).collect(),
+            person.name,
+        )
+    } else {
+        return Err(AppError::NotFound("feed"));
+    };
+    let sessions = session::Entity::find()
+        .filter(session::Column::Id.is_in(session_ids))
+        .filter(session::Column::Status.ne(SessionStatus::Draft.as_str()))
+        .order_by_asc(session::Column::StartsAt)
+        .all(db)
+        .await?;
+    let entries = entries(db, &state, &event, &sessions, true).await?;
+    let body = calendar::build(
+        Method::Publish,
+        Some(&format!("{} — {name}", event.title)),
+        &entries,
+        state.clock.now(),
+    );
+    Ok(ics_response(body, "agenda.ics"))
+}

@@ -1,0 +1,639 @@
+//! Attendance: public registration with seat limits and a waitlist, self-service through a
+//! private link, and the organisers' list.
+//!
+//! Seats are counted and given inside one write transaction with the session rows locked
+//! (`FOR UPDATE` on PostgreSQL; the write gate on SQLite), so the last seat goes to exactly one
+//! person however many ask at once. Every email is queued in that same transaction.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::OrganiserOf;
+use super::extract::{ApiJson, ApiPath};
+use super::{Items, clean, stored};
+use crate::db::entities::{attendance, event, registration, room, session};
+use crate::db::queries;
+use crate::domain::format::{ZonedTimes, zoned_times};
+use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
+use crate::domain::vocab::{AttendanceMode, SessionStatus};
+use crate::domain::zone::{DisplayZone, Zone};
+use crate::error::{AppError, AppResult};
+use crate::mail::compose::{SessionLine, SessionMail, registration_email};
+use crate::mail::outbox::{NewMail, enqueue};
+use crate::notify;
+use crate::security;
+use crate::state::AppState;
+
+/// How a registrant takes part in the event as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Virtual,
+    OnSite,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Virtual => "virtual",
+            Mode::OnSite => "on_site",
+        }
+    }
+
+    /// The mode this registrant attends `session` in, or `None` if they cannot.
+    fn at(self, session: AttendanceMode) -> Option<Mode> {
+        match (self, session) {
+            (_, AttendanceMode::Virtual) => Some(Mode::Virtual),
+            (Mode::OnSite, _) => Some(Mode::OnSite),
+            (Mode::Virtual, AttendanceMode::Hybrid) => Some(Mode::Virtual),
+            (Mode::Virtual, AttendanceMode::OnSite) => None,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRegistration {
+    #[schema(value_type = String)]
+    pub name: Title,
+    #[schema(value_type = String)]
+    pub email: Email,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    pub attendance: Mode,
+    /// Defaults to the event's language.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+    /// Defaults to the event's zone.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub timezone: Option<Zone>,
+    /// Default: every published session that fits the chosen attendance.
+    #[serde(default)]
+    pub session_ids: Option<Vec<i64>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SeatView {
+    pub session_id: i64,
+    pub title: String,
+    pub mode: Mode,
+    /// `confirmed`, `waitlisted` or `cancelled`.
+    pub status: String,
+    /// Place in the waitlist (1 = next), when waitlisted.
+    pub waitlist_position: Option<u64>,
+    pub times: ZonedTimes,
+    /// Only for confirmed seats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub attendance: Mode,
+    pub language: String,
+    pub timezone: String,
+    /// `active`, `cancelled` or `erased`.
+    pub status: String,
+    pub sessions: Vec<SeatView>,
+    /// The private self-service link; only in the answer that created the registration
+    /// (and in the confirmation email): it is stored hashed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manage_url: Option<String>,
+    pub feed_url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Seats a session has for on-site attendees: its own capacity, else its room's; `None` is unlimited.
+async fn onsite_capacity(
+    db: &impl ConnectionTrait,
+    session: &session::Model,
+) -> AppResult<Option<i64>> {
+    if let Some(capacity) = session.capacity {
+        return Ok(Some(i64::from(capacity)));
+    }
+    Ok(match session.room_id {
+        Some(id) => room::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|r| r.capacity)
+            .map(i64::from),
+        None => None,
+    })
+}
+
+async fn confirmed_count(db: &impl ConnectionTrait, session_id: i64, mode: Mode) -> AppResult<i64> {
+    Ok(attendance::Entity::find()
+        .filter(attendance::Column::SessionId.eq(session_id))
+        .filter(attendance::Column::Mode.eq(mode.as_str()))
+        .filter(attendance::Column::Status.eq("confirmed"))
+        .count(db)
+        .await? as i64)
+}
+
+/// Whether the event-wide limit for `mode` (if any) leaves room for one more registrant.
+async fn event_has_room(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+    mode: Mode,
+    excluding: Option<i64>,
+) -> AppResult<bool> {
+    let limit = match mode {
+        Mode::OnSite => event.onsite_capacity,
+        Mode::Virtual => event.virtual_capacity,
+    };
+    let Some(limit) = limit else { return Ok(true) };
+    let mut query = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event.id))
+        .filter(registration::Column::Status.eq("active"))
+        .filter(registration::Column::Attendance.eq(mode.as_str()));
+    if let Some(id) = excluding {
+        query = query.filter(registration::Column::Id.ne(id));
+    }
+    Ok((query.count(db).await? as i64) < i64::from(limit))
+}
+
+/// Confirmed or waitlisted, deciding for one session under its lock.
+async fn seat_status(
+    db: &impl ConnectionTrait,
+    session: &session::Model,
+    mode: Mode,
+    event_room: bool,
+) -> AppResult<&'static str> {
+    if !event_room {
+        return Ok("waitlisted");
+    }
+    if mode == Mode::Virtual {
+        return Ok("confirmed");
+    }
+    Ok(match onsite_capacity(db, session).await? {
+        Some(capacity) if confirmed_count(db, session.id, Mode::OnSite).await? >= capacity => {
+            "waitlisted"
+        }
+        _ => "confirmed",
+    })
+}
+
+fn manage_url(state: &AppState, token: &str) -> String {
+    format!("{}/r/{token}", state.settings.public_url)
+}
+
+async fn registration_view(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    model: registration::Model,
+    manage_token: Option<&str>,
+) -> AppResult<RegistrationView> {
+    let zone: Zone = stored(&model.timezone, "registrations.timezone")?;
+    let own = DisplayZone::named(zone);
+    let lang = UiLanguage::for_code(&model.language);
+    let seats = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(model.id))
+        .order_by_asc(attendance::Column::Id)
+        .all(db)
+        .await?;
+    let mut sessions = Vec::with_capacity(seats.len());
+    for seat in seats {
+        let Some(session) = session::Entity::find_by_id(seat.session_id).one(db).await? else {
+            continue;
+        };
+        let waitlist_position = if seat.status == "waitlisted" {
+            Some(
+                attendance::Entity::find()
+                    .filter(attendance::Column::SessionId.eq(seat.session_id))
+                    .filter(attendance::Column::Status.eq("waitlisted"))
+                    .filter(attendance::Column::Id.lte(seat.id))
+                    .count(db)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        sessions.push(SeatView {
+            session_id: session.id,
+            title: session.title.clone(),
+            mode: if seat.mode == "on_site" {
+                Mode::OnSite
+            } else {
+                Mode::Virtual
+            },
+            online_url: session
+                .online_url
+                .clone()
+                .filter(|_| seat.status == "confirmed" && model.status == "active"),
+            status: seat.status,
+            waitlist_position,
+            times: zoned_times(&own, session.starts_at, session.ends_at, lang),
+        });
+    }
+    let _ = event;
+    Ok(RegistrationView {
+        id: model.id,
+        attendance: if model.attendance == "on_site" {
+            Mode::OnSite
+        } else {
+            Mode::Virtual
+        },
+        manage_url: manage_token.map(|t| manage_url(state, t)),
+        feed_url: notify::feed_url(state, &model.feed_token),
+        name: model.name,
+        email: model.email,
+        organisation: model.organisation,
+        city: model.city,
+        country: model.country,
+        language: model.language,
+        timezone: model.timezone,
+        status: model.status,
+        sessions,
+        created_at: model.created_at,
+    })
+}
+
+/// Gives freed on-site seats of `session` to the waitlist, first come first served, and queues
+/// their invitations.
+async fn promote_waitlist(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    session: &session::Model,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let Some(capacity) = onsite_capacity(db, session).await? else {
+        return Ok(0);
+    };
+    let mut free = capacity - confirmed_count(db, session.id, Mode::OnSite).await?;
+    let mut promoted = 0;
+    if free <= 0 {
+        return Ok(0);
+    }
+    let waiting = attendance::Entity::find()
+        .filter(attendance::Column::SessionId.eq(session.id))
+        .filter(attendance::Column::Status.eq("waitlisted"))
+        .order_by_asc(attendance::Column::Id)
+        .all(db)
+        .await?;
+    let facts = notify::session_facts(db, state, event, session, true).await?;
+    for seat in waiting {
+        if free <= 0 {
+            break;
+        }
+        let Some(person) = registration::Entity::find_by_id(seat.registration_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let seat_id = seat.id;
+        let mut active: attendance::ActiveModel = seat.into();
+        active.status = Set("confirmed".into());
+        active.updated_at = Set(now);
+        active.update(db).await?;
+        let key = format!("attendance-{seat_id}-rev-{}-promoted", session.revision);
+        notify::mail_attendee(
+            db,
+            state,
+            event,
+            &facts,
+            &person,
+            SessionMail::Promoted,
+            key,
+        )
+        .await?;
+        free -= 1;
+        promoted += 1;
+    }
+    Ok(promoted)
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{slug}/registrations", tag = "attendance", params(("slug" = String, Path)), request_body = NewRegistration,
+    responses((status = 201, body = RegistrationView), (status = 200, description = "Already registered: the existing registration", body = RegistrationView),
+              (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(input): ApiJson<NewRegistration>,
+) -> AppResult<(StatusCode, Json<RegistrationView>)> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_by_slug(&*txn, &slug).await?;
+    // The event row is the lock that serialises seat-giving for this event on PostgreSQL.
+    let event = queries::event_for_update(&*txn, event.id).await?;
+    let email_key = input.email.normalized();
+    if let Some(existing) = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event.id))
+        .filter(registration::Column::EmailKey.eq(&email_key))
+        .one(&*txn)
+        .await?
+    {
+        let view = registration_view(&*txn, &state, &event, existing, None).await?;
+        txn.commit().await?;
+        return Ok((StatusCode::OK, Json(view)));
+    }
+
+    let published = queries::sessions_of_event(&*txn, event.id, false).await?;
+    let wanted: Vec<session::Model> = match &input.session_ids {
+        None => published
+            .into_iter()
+            .filter(|s| {
+                stored::<AttendanceMode>(&s.attendance, "")
+                    .is_ok_and(|a| input.attendance.at(a).is_some())
+            })
+            .collect(),
+        Some(ids) => {
+            let mut chosen = Vec::new();
+            for (index, id) in ids.iter().enumerate() {
+                let Some(session) = published.iter().find(|s| s.id == *id) else {
+                    return Err(AppError::invalid(
+                        format!("session_ids[{index}]"),
+                        format!("this event has no published session {id}"),
+                    ));
+                };
+                if input
+                    .attendance
+                    .at(stored(&session.attendance, "sessions.attendance")?)
+                    .is_none()
+                {
+                    return Err(AppError::invalid(
+                        format!("session_ids[{index}]"),
+                        "this session is on site only; register on_site to attend it",
+                    ));
+                }
+                if !chosen.iter().any(|c: &session::Model| c.id == *id) {
+                    chosen.push(session.clone());
+                }
+            }
+            chosen
+        }
+    };
+    if wanted.is_empty() {
+        return Err(AppError::invalid(
+            "session_ids",
+            "there is no published session to register for in this mode",
+        ));
+    }
+    let room_in_event = event_has_room(&*txn, &event, input.attendance, None).await?;
+    let manage_token = security::new_token();
+    let saved = registration::ActiveModel {
+        event_id: Set(event.id),
+        name: Set(input.name.into_inner()),
+        email: Set(input.email.as_str().to_owned()),
+        email_key: Set(email_key),
+        organisation: Set(clean(input.organisation)),
+        city: Set(clean(input.city)),
+        country: Set(clean(input.country)),
+        attendance: Set(input.attendance.as_str().to_owned()),
+        language: Set(input
+            .language
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_else(|| event.default_language.clone())),
+        timezone: Set(input
+            .timezone
+            .map(|z| z.name().to_owned())
+            .unwrap_or_else(|| event.timezone.clone())),
+        status: Set("active".into()),
+        manage_token_hash: Set(security::token_hash(&manage_token)),
+        feed_token: Set(security::new_token()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+
+    let mut lines = Vec::new();
+    let recipient = notify::registrant(&saved)?;
+    let own = DisplayZone::named(recipient.zone);
+    for session in &wanted {
+        let mode = input
+            .attendance
+            .at(stored(&session.attendance, "sessions.attendance")?)
+            .unwrap_or(Mode::Virtual);
+        let status = seat_status(&*txn, session, mode, room_in_event).await?;
+        let seat = attendance::ActiveModel {
+            registration_id: Set(saved.id),
+            session_id: Set(session.id),
+            mode: Set(mode.as_str().into()),
+            status: Set(status.into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&*txn)
+        .await?;
+        if status == "confirmed" {
+            let facts = notify::session_facts(&*txn, &state, &event, session, true).await?;
+            let key = format!("attendance-{}-rev-{}-request", seat.id, session.revision);
+            notify::mail_attendee(
+                &*txn,
+                &state,
+                &event,
+                &facts,
+                &saved,
+                SessionMail::Invitation,
+                key,
+            )
+            .await?;
+        }
+        lines.push(SessionLine {
+            title: session.title.clone(),
+            time: zoned_times(&own, session.starts_at, session.ends_at, recipient.lang).text,
+            status: match (status, recipient.lang) {
+                ("confirmed", UiLanguage::Fr) => "confirmée".into(),
+                ("confirmed", UiLanguage::En) => "confirmed".into(),
+                (_, UiLanguage::Fr) => "liste d'attente".into(),
+                (_, UiLanguage::En) => "waitlisted".into(),
+            },
+        });
+    }
+    let organiser = notify::organiser_of(&state, &event);
+    let attendance_word = match (input.attendance, recipient.lang) {
+        (Mode::OnSite, UiLanguage::Fr) => "sur place",
+        (Mode::Virtual, UiLanguage::Fr) => "en ligne",
+        (Mode::OnSite, UiLanguage::En) => "on site",
+        (Mode::Virtual, UiLanguage::En) => "online",
+    };
+    let composed = registration_email(
+        &recipient,
+        &organiser,
+        &event.title,
+        attendance_word,
+        &lines,
+        Some(&manage_url(&state, &manage_token)),
+        &notify::feed_url(&state, &saved.feed_token),
+    )?;
+    enqueue(
+        &*txn,
+        NewMail {
+            dedup_key: format!("registration-{}-confirmation", saved.id),
+            event_id: Some(event.id),
+            kind: "confirmation",
+            sender: organiser.email,
+            recipient: saved.email.clone(),
+            subject: composed.subject,
+            message: composed.message,
+        },
+        now,
+    )
+    .await?;
+    let view = registration_view(&*txn, &state, &event, saved, Some(&manage_token)).await?;
+    txn.commit().await?;
+    state.mail_queued();
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn by_token(db: &impl ConnectionTrait, token: &str) -> AppResult<registration::Model> {
+    let found = registration::Entity::find()
+        .filter(registration::Column::ManageTokenHash.eq(security::token_hash(token)))
+        .one(db)
+        .await?;
+    match found {
+        Some(model) if model.status != "erased" => Ok(model),
+        _ => Err(AppError::NotFound("registration")),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)),
+    responses((status = 200, body = RegistrationView), (status = 404, body = crate::error::Problem)))]
+pub async fn get_registration(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> AppResult<Json<RegistrationView>> {
+    let db = &state.db.conn;
+    let model = by_token(db, &token).await?;
+    let event = queries::event_for_read(db, model.event_id).await?;
+    Ok(Json(
+        registration_view(db, &state, &event, model, None).await?,
+    ))
+}
+
+/// Releases every seat of a registration: cancellations to the registrant, seats to the waitlist.
+async fn release_seats(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    model: &registration::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let seats = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(model.id))
+        .filter(attendance::Column::Status.ne("cancelled"))
+        .order_by_asc(attendance::Column::SessionId)
+        .all(db)
+        .await?;
+    let mut freed: HashMap<i64, session::Model> = HashMap::new();
+    for seat in seats {
+        let session = queries::session_for_update(db, event.id, seat.session_id).await?;
+        if seat.status == "confirmed" && session.status == SessionStatus::Published.as_str() {
+            let facts = notify::session_facts(db, state, event, &session, false).await?;
+            let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
+            notify::mail_attendee(db, state, event, &facts, model, SessionMail::Cancel, key)
+                .await?;
+            if seat.mode == "on_site" {
+                freed.insert(session.id, session);
+            }
+        }
+        let mut active: attendance::ActiveModel = seat.into();
+        active.status = Set("cancelled".into());
+        active.updated_at = Set(now);
+        active.update(db).await?;
+    }
+    for session in freed.values() {
+        promote_waitlist(db, state, event, session, now).await?;
+    }
+    Ok(())
+}
+
+/// Cancels the whole registration.
+#[utoipa::path(delete, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)),
+    responses((status = 200, body = RegistrationView), (status = 404, body = crate::error::Problem)))]
+pub async fn cancel_registration(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> AppResult<Json<RegistrationView>> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let model = by_token(&*txn, &token).await?;
+    let event = queries::event_for_update(&*txn, model.event_id).await?;
+    release_seats(&*txn, &state, &event, &model, now).await?;
+    let mut active: registration::ActiveModel = model.into();
+    active.status = Set("cancelled".into());
+    active.updated_at = Set(now);
+    let saved = active.update(&*txn).await?;
+    let view = registration_view(&*txn, &state, &event, saved, None).await?;
+    txn.commit().await?;
+    state.mail_queued();
+    Ok(Json(view))
+}
+
+/// Erases the registrant's personal data (GDPR art. 17): seats are released as by a
+/// cancellation, then name, email, organisation and place are overwritten. The anonymous row
+/// stays so that counts and the waitlist order remain right.
+#[utoipa::path(post, path = "/api/v1/registrations/{token}/erase", tag = "attendance", params(("token" = String, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn erase_registration(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> AppResult<StatusCode> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let model = by_token(&*txn, &token).await?;
+    let event = queries::event_for_update(&*txn, model.event_id).await?;
+    release_seats(&*txn, &state, &event, &model, now).await?;
+    let id = model.id;
+    let mut active: registration::ActiveModel = model.into();
+    active.name = Set("(erased)".into());
+    active.email = Set(format!("erased-{id}@invalid"));
+    active.email_key = Set(format!("erased-{id}@invalid"));
+    active.organisation = Set(None);
+    active.city = Set(None);
+    active.country = Set(None);
+    active.status = Set("erased".into());
+    active.manage_token_hash = Set(security::token_hash(&security::new_token()));
+    active.feed_token = Set(security::new_token());
+    active.updated_at = Set(now);
+    active.update(&*txn).await?;
+    txn.commit().await?;
+    state.mail_queued();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "attendance", params(("slug" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Items<RegistrationView>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+pub async fn list_registrations(
+    State(state): State<AppState>,
+    access: OrganiserOf,
+) -> AppResult<Json<Items<RegistrationView>>> {
+    let db = &state.db.conn;
+    let all = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(access.event.id))
+        .order_by_asc(registration::Column::Id)
+        .all(db)
+        .await?;
+    let mut items = Vec::with_capacity(all.len());
+    for model in all {
+        items.push(registration_view(db, &state, &access.event, model, None).await?);
+    }
+    Ok(Json(items.into()))
+}

@@ -1,0 +1,260 @@
+//! Turning programme changes into email: who must hear about a session, and the outbox rows
+//! that tell them. Every function here runs inside the caller's transaction.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::api::{stored, stored_json};
+use crate::db::entities::{attendance, event, participant, registration, room, session, speaker};
+use crate::db::queries;
+use crate::domain::calendar::Party;
+use crate::domain::programme::group_runs;
+use crate::domain::text::UiLanguage;
+use crate::domain::vocab::{AttendanceMode, ParticipantStatus, Role};
+use crate::domain::zone::{DisplayZone, Zone};
+use crate::error::AppResult;
+use crate::mail::compose::{Recipient, SessionFacts, SessionMail, session_email};
+use crate::mail::outbox::{NewMail, enqueue};
+use crate::state::AppState;
+
+/// The calendar UID of a session: the same for every recipient and every update.
+pub fn session_uid(state: &AppState, session_id: i64) -> String {
+    let host = url::Url::parse(&state.settings.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "convene".into());
+    format!("session-{session_id}@{host}")
+}
+
+pub fn organiser_of(state: &AppState, event: &event::Model) -> Party {
+    Party {
+        email: event
+            .organiser_email
+            .clone()
+            .unwrap_or_else(|| state.settings.organiser_email.clone()),
+        name: event
+            .organiser_name
+            .clone()
+            .unwrap_or_else(|| event.title.clone()),
+    }
+}
+
+/// "M. Tunç Soyer, Maire, Municipalité Métropolitaine d'Izmir" — how programmes name speakers.
+pub fn speaker_line(speaker: &speaker::Model, talk_title: Option<&str>) -> String {
+    let name = match &speaker.honorific {
+        Some(honorific) => format!("{honorific} {}", speaker.name),
+        None => speaker.name.clone(),
+    };
+    let mut parts = vec![name];
+    parts.extend(speaker.position.clone());
+    parts.extend(speaker.organisation.clone());
+    let line = parts.join(", ");
+    match talk_title {
+        Some(title) => format!("« {title} » — {line}"),
+        None => line,
+    }
+}
+
+/// Everything an email or feed entry says about a session. `with_link` decides whether the
+/// online meeting link goes in: only for people entitled to it.
+pub async fn session_facts(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    session: &session::Model,
+    with_link: bool,
+) -> AppResult<SessionFacts> {
+    let speakers = queries::speakers_of_event(db, event.id).await?;
+    let participants = queries::participants_of_sessions(db, &[session.id]).await?;
+    let announced: Vec<(Role, String)> = participants
+        .iter()
+        .filter(|p| {
+            p.status != ParticipantStatus::Declined.as_str()
+                && p.status != ParticipantStatus::Withdrawn.as_str()
+        })
+        .filter_map(|p| {
+            let speaker = speakers.iter().find(|s| s.id == p.speaker_id)?;
+            Some((
+                stored::<Role>(&p.role, "session_participants.role").ok()?,
+                speaker_line(speaker, p.talk_title.as_deref()),
+            ))
+        })
+        .collect();
+    let roles = group_runs(announced, |(role, _)| *role)
+        .into_iter()
+        .map(|(role, people)| (role, people.into_iter().map(|(_, line)| line).collect()))
+        .collect();
+    let location = match session.room_id {
+        Some(id) => room::Entity::find_by_id(id).one(db).await?.map(|room| {
+            match room.venue.or(event.venue.clone()) {
+                Some(venue) => format!("{}, {venue}", room.name),
+                None => room.name,
+            }
+        }),
+        None if stored::<AttendanceMode>(&session.attendance, "sessions.attendance")?
+            .has_room() =>
+        {
+            event.venue.clone()
+        }
+        None => None,
+    };
+    Ok(SessionFacts {
+        uid: session_uid(state, session.id),
+        sequence: session.revision.max(0) as u32,
+        title: session.title.clone(),
+        event_title: event.title.clone(),
+        event_zones: stored_json::<Vec<DisplayZone>>(&event.display_zones, "events.display_zones")?,
+        starts_at: session.starts_at,
+        ends_at: session.ends_at,
+        description: session.description.clone(),
+        location,
+        online_url: if with_link {
+            session.online_url.clone()
+        } else {
+            None
+        },
+        roles,
+        questions: stored_json(&session.questions, "sessions.questions")?,
+        organiser: organiser_of(state, event),
+    })
+}
+
+pub fn registrant(registration: &registration::Model) -> AppResult<Recipient> {
+    Ok(Recipient {
+        name: registration.name.clone(),
+        email: registration.email.clone(),
+        lang: UiLanguage::for_code(&registration.language),
+        zone: stored::<Zone>(&registration.timezone, "registrations.timezone")?,
+    })
+}
+
+pub fn feed_url(state: &AppState, token: &str) -> String {
+    format!("{}/api/v1/feeds/{token}.ics", state.settings.public_url)
+}
+
+/// Queues one session email to a registrant for the given attendance.
+pub async fn mail_attendee(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    facts: &SessionFacts,
+    registration: &registration::Model,
+    kind: SessionMail,
+    dedup_key: String,
+) -> AppResult<()> {
+    let now = state.clock.now();
+    let recipient = registrant(registration)?;
+    let composed = session_email(
+        facts,
+        &kind,
+        &recipient,
+        Some(&feed_url(state, &registration.feed_token)),
+        event.rsvp_attendees,
+        now,
+    )?;
+    let mail_kind = match kind {
+        SessionMail::Cancel => "cancellation",
+        SessionMail::Update(_) => "update",
+        _ => "invitation",
+    };
+    enqueue(
+        db,
+        NewMail {
+            dedup_key,
+            event_id: Some(event.id),
+            kind: mail_kind,
+            sender: facts.organiser.email.clone(),
+            recipient: recipient.email,
+            subject: composed.subject,
+            message: composed.message,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// After a published session changed in a way calendars show (its revision was raised): an
+/// update, or a cancellation, to every confirmed attendee and every confirmed speaker.
+pub async fn session_changed(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    session: &session::Model,
+    kind: SessionMail,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let facts = session_facts(db, state, event, session, true).await?;
+    let method = if kind == SessionMail::Cancel {
+        "cancel"
+    } else {
+        "request"
+    };
+    let mut queued = 0;
+    let seats = attendance::Entity::find()
+        .filter(attendance::Column::SessionId.eq(session.id))
+        .filter(attendance::Column::Status.eq("confirmed"))
+        .order_by_asc(attendance::Column::Id)
+        .all(db)
+        .await?;
+    for seat in seats {
+        let Some(registration) = registration::Entity::find_by_id(seat.registration_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        if registration.status != "active" {
+            continue;
+        }
+        let key = format!("attendance-{}-rev-{}-{method}", seat.id, session.revision);
+        mail_attendee(db, state, event, &facts, &registration, kind.clone(), key).await?;
+        queued += 1;
+    }
+    let speakers = participant::Entity::find()
+        .filter(participant::Column::SessionId.eq(session.id))
+        .filter(participant::Column::Status.eq(ParticipantStatus::Confirmed.as_str()))
+        .all(db)
+        .await?;
+    for slot in speakers {
+        let Some(person) = speaker::Entity::find_by_id(slot.speaker_id).one(db).await? else {
+            continue;
+        };
+        let Some(email) = person.email.clone() else {
+            continue;
+        };
+        let recipient = Recipient {
+            name: person.name.clone(),
+            email: email.clone(),
+            lang: UiLanguage::for_code(&person.language),
+            zone: stored(&person.timezone, "speakers.timezone")?,
+        };
+        let feed = person
+            .feed_token
+            .as_deref()
+            .map(|token| feed_url(state, token));
+        // Speakers' calendars reply: organisers want to know who still comes after a change.
+        let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), true, now)?;
+        let dedup_key = format!("participant-{}-rev-{}-{method}", slot.id, session.revision);
+        enqueue(
+            db,
+            NewMail {
+                dedup_key,
+                event_id: Some(event.id),
+                kind: if method == "cancel" {
+                    "cancellation"
+                } else {
+                    "update"
+                },
+                sender: facts.organiser.email.clone(),
+                recipient: email,
+                subject: composed.subject,
+                message: composed.message,
+            },
+            now,
+        )
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}

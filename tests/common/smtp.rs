@@ -1,0 +1,139 @@
+//! A real SMTP server (mailin-embedded) on 127.0.0.1 that keeps what it receives, and can be
+//! told to refuse some recipients.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, TcpListener};
+use std::sync::{Arc, Mutex};
+
+use mailin_embedded::response::{OK, Response};
+use mailin_embedded::{Handler, Server, SslConfig};
+
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: Vec<u8>,
+}
+
+impl Received {
+    pub fn parsed(&self) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default()
+            .parse(&self.data)
+            .expect("a parsable message")
+    }
+}
+
+#[derive(Clone)]
+struct Collector {
+    received: Arc<Mutex<Vec<Received>>>,
+    refused: Arc<Mutex<HashSet<String>>>,
+    current: Option<Received>,
+}
+
+impl Handler for Collector {
+    fn rcpt(&mut self, to: &str) -> Response {
+        if self.refused.lock().unwrap().contains(&to.to_lowercase()) {
+            Response::custom(550, format!("5.1.1 <{to}>: mailbox unavailable"))
+        } else {
+            OK
+        }
+    }
+
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current = Some(Received {
+            from: from.to_owned(),
+            to: to.to_vec(),
+            data: Vec::new(),
+        });
+        OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(current) = &mut self.current {
+            current.data.extend_from_slice(buf);
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        if let Some(done) = self.current.take() {
+            self.received.lock().unwrap().push(done);
+        }
+        OK
+    }
+
+    fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
+        OK
+    }
+}
+
+pub struct TestSmtp {
+    pub port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+    refused: Arc<Mutex<HashSet<String>>>,
+}
+
+impl TestSmtp {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        Self::serve(listener)
+    }
+
+    /// A server on a port chosen before (to bring a "down" server up).
+    pub fn start_on(port: u16) -> Self {
+        Self::serve(TcpListener::bind(("127.0.0.1", port)).expect("the port is free"))
+    }
+
+    fn serve(listener: TcpListener) -> Self {
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let refused = Arc::new(Mutex::new(HashSet::new()));
+        let handler = Collector {
+            received: received.clone(),
+            refused: refused.clone(),
+            current: None,
+        };
+        let mut server = Server::new(handler);
+        server
+            .with_name("smtp.test")
+            .with_tcp_listener(listener)
+            .with_num_threads(32);
+        server.with_ssl(SslConfig::None).expect("plain SMTP");
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        TestSmtp {
+            port,
+            received,
+            refused,
+        }
+    }
+
+    /// A port where nothing listens (yet).
+    pub fn unused_port() -> u16 {
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn refuse(&self, address: &str) {
+        self.refused.lock().unwrap().insert(address.to_lowercase());
+    }
+
+    pub fn messages(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    pub fn messages_to(&self, address: &str) -> Vec<Received> {
+        self.messages()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .collect()
+    }
+}
