@@ -125,68 +125,80 @@ async fn claim(state: &AppState, now: DateTime<Utc>) -> Result<Vec<outbox::Model
         .collect())
 }
 
-/// Sends what is due, once. Returns what happened; call again while `sent + retrying > 0` to drain.
-pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, DbErr> {
+/// What happened to one email.
+enum Outcome {
+    Sent,
+    Retrying,
+    Dead,
+}
+
+/// Sends one claimed email and records the result at once, so that a crash can only ever
+/// repeat the sends that were in flight, not a whole batch.
+async fn send_and_record(state: &AppState, row: outbox::Model) -> Result<Outcome, DbErr> {
+    let result = state
+        .mailer
+        .send(&row.sender, &row.recipient, row.message.as_bytes())
+        .await;
     let now = state.clock.now();
-    let claimed = claim(state, now).await?;
-    let transport = state.mailer.clone();
-    let outcomes: Vec<(outbox::Model, Result<(), super::transport::SendFailure>)> =
-        futures::stream::iter(claimed)
-            .map(|row| {
-                let transport = transport.clone();
-                async move {
-                    let result = transport
-                        .send(&row.sender, &row.recipient, row.message.as_bytes())
-                        .await;
-                    (row, result)
-                }
-            })
-            .buffer_unordered(PARALLEL_SENDS)
-            .collect()
-            .await;
+    let update = outbox::Entity::update_many()
+        .filter(outbox::Column::Id.eq(row.id))
+        .col_expr(
+            outbox::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        );
+    let (update, outcome) = match result {
+        Ok(()) => (
+            update
+                .col_expr(outbox::Column::Status, Expr::value("sent"))
+                .col_expr(outbox::Column::SentAt, Expr::value(Some(now))),
+            Outcome::Sent,
+        ),
+        Err(failure) if failure.permanent || row.attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(id = row.id, recipient = %row.recipient, error = %failure.message, "email dead-lettered");
+            let update = update
+                .col_expr(outbox::Column::Status, Expr::value("dead"))
+                .col_expr(
+                    outbox::Column::LastError,
+                    Expr::value(Some(failure.message)),
+                );
+            (update, Outcome::Dead)
+        }
+        Err(failure) => {
+            tracing::info!(id = row.id, attempts = row.attempts, error = %failure.message, "email will be retried");
+            let update = update
+                .col_expr(outbox::Column::Status, Expr::value("pending"))
+                .col_expr(
+                    outbox::Column::NextAttemptAt,
+                    Expr::value(now + backoff(row.attempts)),
+                )
+                .col_expr(
+                    outbox::Column::LastError,
+                    Expr::value(Some(failure.message)),
+                );
+            (update, Outcome::Retrying)
+        }
+    };
+    let txn = state.db.begin_write().await?;
+    update.exec(&*txn).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Sends what is due, once. Returns what happened; call again while `sent + dead > 0` to drain.
+pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, DbErr> {
+    let claimed = claim(state, state.clock.now()).await?;
+    let outcomes: Vec<Result<Outcome, DbErr>> = futures::stream::iter(claimed)
+        .map(|row| send_and_record(state, row))
+        .buffer_unordered(PARALLEL_SENDS)
+        .collect()
+        .await;
     let mut report = DeliveryReport::default();
-    for (row, result) in outcomes {
-        let update = outbox::Entity::update_many()
-            .filter(outbox::Column::Id.eq(row.id))
-            .col_expr(
-                outbox::Column::LockedUntil,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            );
-        let update = match result {
-            Ok(()) => {
-                report.sent += 1;
-                update
-                    .col_expr(outbox::Column::Status, Expr::value("sent"))
-                    .col_expr(outbox::Column::SentAt, Expr::value(Some(state.clock.now())))
-            }
-            Err(failure) if failure.permanent || row.attempts >= MAX_ATTEMPTS => {
-                tracing::warn!(id = row.id, recipient = %row.recipient, error = %failure.message, "email dead-lettered");
-                report.dead += 1;
-                update
-                    .col_expr(outbox::Column::Status, Expr::value("dead"))
-                    .col_expr(
-                        outbox::Column::LastError,
-                        Expr::value(Some(failure.message)),
-                    )
-            }
-            Err(failure) => {
-                tracing::info!(id = row.id, attempts = row.attempts, error = %failure.message, "email will be retried");
-                report.retrying += 1;
-                update
-                    .col_expr(outbox::Column::Status, Expr::value("pending"))
-                    .col_expr(
-                        outbox::Column::NextAttemptAt,
-                        Expr::value(state.clock.now() + backoff(row.attempts)),
-                    )
-                    .col_expr(
-                        outbox::Column::LastError,
-                        Expr::value(Some(failure.message)),
-                    )
-            }
-        };
-        let txn = state.db.begin_write().await?;
-        update.exec(&*txn).await?;
-        txn.commit().await?;
+    for outcome in outcomes {
+        match outcome? {
+            Outcome::Sent => report.sent += 1,
+            Outcome::Retrying => report.retrying += 1,
+            Outcome::Dead => report.dead += 1,
+        }
     }
     Ok(report)
 }

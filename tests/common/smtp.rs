@@ -28,6 +28,8 @@ struct Collector {
     received: Arc<Mutex<Vec<Received>>>,
     refused: Arc<Mutex<HashSet<String>>>,
     current: Option<Received>,
+    /// Time taken to accept each message, to keep a fan-out going long enough to interrupt it.
+    delay: std::time::Duration,
 }
 
 impl Handler for Collector {
@@ -56,6 +58,7 @@ impl Handler for Collector {
     }
 
     fn data_end(&mut self) -> Response {
+        std::thread::sleep(self.delay);
         if let Some(done) = self.current.take() {
             self.received.lock().unwrap().push(done);
         }
@@ -76,15 +79,26 @@ pub struct TestSmtp {
 impl TestSmtp {
     pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-        Self::serve(listener)
+        Self::serve(listener, std::time::Duration::ZERO)
+    }
+
+    /// A server that takes `delay` to accept each message.
+    pub fn start_slow(delay: std::time::Duration) -> Self {
+        Self::serve(
+            TcpListener::bind("127.0.0.1:0").expect("a free port"),
+            delay,
+        )
     }
 
     /// A server on a port chosen before (to bring a "down" server up).
     pub fn start_on(port: u16) -> Self {
-        Self::serve(TcpListener::bind(("127.0.0.1", port)).expect("the port is free"))
+        Self::serve(
+            TcpListener::bind(("127.0.0.1", port)).expect("the port is free"),
+            std::time::Duration::ZERO,
+        )
     }
 
-    fn serve(listener: TcpListener) -> Self {
+    fn serve(listener: TcpListener, delay: std::time::Duration) -> Self {
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let refused = Arc::new(Mutex::new(HashSet::new()));
@@ -92,6 +106,7 @@ impl TestSmtp {
             received: received.clone(),
             refused: refused.clone(),
             current: None,
+            delay,
         };
         let mut server = Server::new(handler);
         server

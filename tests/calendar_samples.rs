@@ -1,0 +1,150 @@
+//! Writes the calendars Convene produces (feeds and invitations, as received over SMTP) with
+//! what they must mean, for the independent parsers that `.ci/run` then runs on them:
+//! Python's `icalendar` and Mozilla's `ical.js` (tests/interop/).
+
+mod common;
+
+use common::smtp::TestSmtp;
+use common::*;
+use mail_parser::MimeHeaders;
+use serde_json::{Value, json};
+
+fn calendar_part(data: &[u8]) -> String {
+    let parsed = mail_parser::MessageParser::default().parse(data).unwrap();
+    let part = parsed
+        .parts
+        .iter()
+        .find(|p| {
+            p.content_type()
+                .is_some_and(|c| c.subtype() == Some("calendar"))
+        })
+        .unwrap();
+    String::from_utf8(part.contents().to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn calendars_are_written_for_external_parsers() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: vec![("CONVENE_SMTP_URL", smtp.url())],
+        ..Options::default()
+    })
+    .await;
+    let payload = json!({"name": "Ülaş \"Ulas\" Bayraktar, Mersin; Kültürhane", "email": "ulas@example.org", "attendance": "virtual", "language": "fr", "timezone": "America/Toronto"});
+    let registration = body(
+        app.post_json("/api/v1/events/izmir-2021/registrations", None, payload)
+            .await,
+    )
+    .await;
+    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let first = &sessions["items"][0];
+    let id = first["id"].as_i64().unwrap();
+    app.dispatch_all_pending_emails().await;
+    let path = format!("/api/v1/events/izmir-2021/sessions/{id}");
+    app.patch_json(
+        &path,
+        Some(&app.admin_token),
+        json!({"starts_at": "2021-12-07T16:30", "ends_at": "2021-12-07T18:00"}),
+    )
+    .await;
+    app.dispatch_all_pending_emails().await;
+    app.patch_json(
+        &path,
+        Some(&app.admin_token),
+        json!({"status": "cancelled"}),
+    )
+    .await;
+    app.dispatch_all_pending_emails().await;
+
+    let mine: Vec<String> = smtp
+        .messages_to("ulas@example.org")
+        .iter()
+        .filter(|m| String::from_utf8_lossy(&m.data).contains("text/calendar"))
+        .map(|m| calendar_part(&m.data))
+        .filter(|c| c.contains(&format!("UID:session-{id}@convene.test")))
+        .collect();
+    assert_eq!(
+        mine.len(),
+        3,
+        "request, update and cancel of the first session"
+    );
+
+    let organizer = "mailto:organisers@convene.localhost";
+    let attendee = "mailto:ulas@example.org";
+    let uid = format!("session-{id}@convene.test");
+    let expectations: Vec<(&str, String, Value)> = vec![
+        (
+            "invitation-request.ics",
+            mine[0].clone(),
+            json!({"method": "REQUEST", "events": [{"uid": uid, "sequence": 0, "start": "2021-12-07T13:00:00Z", "end": "2021-12-07T14:30:00Z", "status": "CONFIRMED", "organizer": organizer, "attendee": attendee, "attendee_cn": "Ülaş 'Ulas' Bayraktar, Mersin; Kültürhane"}]}),
+        ),
+        (
+            "invitation-update.ics",
+            mine[1].clone(),
+            json!({"method": "REQUEST", "events": [{"uid": uid, "sequence": 1, "start": "2021-12-07T13:30:00Z", "end": "2021-12-07T15:00:00Z", "status": "CONFIRMED", "organizer": organizer, "attendee": attendee}]}),
+        ),
+        (
+            "invitation-cancel.ics",
+            mine[2].clone(),
+            json!({"method": "CANCEL", "events": [{"uid": uid, "sequence": 2, "start": "2021-12-07T13:30:00Z", "end": "2021-12-07T15:00:00Z", "status": "CANCELLED", "organizer": organizer, "attendee": attendee}]}),
+        ),
+    ];
+    let feed = app
+        .get("/api/v1/events/izmir-2021/calendar.ics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let remaining = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let feed_events: Vec<Value> = remaining["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let start: chrono::DateTime<chrono::Utc> = s["starts_at"].as_str().unwrap().parse().unwrap();
+            let end: chrono::DateTime<chrono::Utc> = s["ends_at"].as_str().unwrap().parse().unwrap();
+            json!({"uid": format!("session-{}@convene.test", s["id"]), "sequence": s["revision"], "start": start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                   "end": end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "status": "CONFIRMED", "summary": s["title"]})
+        })
+        .collect();
+    let personal_path = registration["feed_url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("http://convene.test")
+        .unwrap()
+        .to_owned();
+    let personal = app.get(&personal_path).await.text().await.unwrap();
+
+    let dir = std::env::var("CONVENE_CALENDAR_SAMPLES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("calendar-samples")
+        });
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut manifest = Vec::new();
+    for (file, text, expected) in expectations.into_iter().chain([
+        (
+            "event-feed.ics",
+            feed,
+            json!({"method": "PUBLISH", "events": feed_events}),
+        ),
+        (
+            "personal-feed.ics",
+            personal.clone(),
+            json!({"method": "PUBLISH", "event_count": 5}),
+        ),
+    ]) {
+        // Our own reading first: the Rust icalendar parser must read every file.
+        let parsed: icalendar::Calendar = text.parse().unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(!parsed.components.is_empty());
+        std::fs::write(dir.join(file), &text).unwrap();
+        manifest.push(json!({"file": file, "expected": expected}));
+    }
+    std::fs::write(
+        dir.join("expected.json"),
+        serde_json::to_string_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    println!("calendar samples written to {}", dir.display());
+}
