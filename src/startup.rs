@@ -44,12 +44,19 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {} (CONVENE_ADDR)", settings.addr))?;
         let outbox_wake = Arc::new(tokio::sync::Notify::new());
+        let public_writes =
+            std::num::NonZeroU32::new(settings.rate_limit_per_minute).map(|per_minute| {
+                Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(
+                    per_minute,
+                )))
+            });
         let state = AppState {
             db,
             settings: Arc::new(settings),
             clock,
             mailer,
             outbox_wake,
+            public_writes,
         };
         Ok(Application { listener, state })
     }

@@ -120,6 +120,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// A public write, counted against the client's rate limit before anything else is read, so
+/// that malformed requests count too.
+pub struct PublicWrite;
+
+impl FromRequestParts<crate::state::AppState> for PublicWrite {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let client = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        state.limit_public_write(client)?;
+        Ok(PublicWrite)
+    }
+}
+
 /// Path parameters, with a 400 naming the segment that could not be read.
 pub struct ApiPath<T>(pub T);
 

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one module per resource, plus the OpenAPI document.
 
+pub mod attendance;
 pub mod auth;
 pub mod events;
 pub mod extract;
@@ -100,15 +101,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(programme::get_programme))
         .routes(routes!(feeds::event_feed))
+        .routes(routes!(attendance::attendance_report))
+        .routes(routes!(attendance::registrations_csv))
+        .routes(routes!(attendance::decide_seat))
         .routes(routes!(outbox::show_outbox))
         .routes(routes!(outbox::retry_dead))
         .routes(routes!(
             registrations::register,
-            registrations::list_registrations
+            attendance::list_registrations
         ))
         .routes(routes!(
             registrations::get_registration,
-            registrations::cancel_registration
+            registrations::cancel_registration,
+            registrations::update_registration
         ))
         .routes(routes!(registrations::erase_registration))
         .routes(routes!(feeds::session_feed))

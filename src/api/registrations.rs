@@ -18,9 +18,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::OrganiserOf;
-use super::extract::{ApiJson, ApiPath};
-use super::{Items, clean, stored};
+use super::extract::{ApiJson, ApiPath, PublicWrite};
+use super::{clean, stored};
 use crate::db::entities::{attendance, event, registration, room, session};
 use crate::db::queries;
 use crate::domain::format::{ZonedTimes, zoned_times};
@@ -125,8 +124,33 @@ pub struct RegistrationView {
     pub created_at: DateTime<Utc>,
 }
 
+/// Free-text fields have sane sizes; a megabyte "city" is abuse, not a city.
+fn check_lengths(input: &NewRegistration) -> AppResult<()> {
+    let mut errors = crate::error::FieldErrors::default();
+    for (field, value) in [
+        ("organisation", &input.organisation),
+        ("city", &input.city),
+        ("country", &input.country),
+    ] {
+        if value
+            .as_ref()
+            .is_some_and(|v| v.chars().count() > 200 || v.chars().any(char::is_control))
+        {
+            errors.add(field, "must be a single line of at most 200 characters");
+        }
+    }
+    if input
+        .session_ids
+        .as_ref()
+        .is_some_and(|ids| ids.len() > 500)
+    {
+        errors.add("session_ids", "at most 500 sessions");
+    }
+    errors.into_result()
+}
+
 /// Seats a session has for on-site attendees: its own capacity, else its room's; `None` is unlimited.
-async fn onsite_capacity(
+pub(crate) async fn onsite_capacity(
     db: &impl ConnectionTrait,
     session: &session::Model,
 ) -> AppResult<Option<i64>> {
@@ -143,7 +167,11 @@ async fn onsite_capacity(
     })
 }
 
-async fn confirmed_count(db: &impl ConnectionTrait, session_id: i64, mode: Mode) -> AppResult<i64> {
+pub(crate) async fn confirmed_count(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+    mode: Mode,
+) -> AppResult<i64> {
     Ok(attendance::Entity::find()
         .filter(attendance::Column::SessionId.eq(session_id))
         .filter(attendance::Column::Mode.eq(mode.as_str()))
@@ -175,7 +203,7 @@ async fn event_has_room(
 }
 
 /// Confirmed or waitlisted, deciding for one session under its lock.
-async fn seat_status(
+pub(crate) async fn seat_status(
     db: &impl ConnectionTrait,
     session: &session::Model,
     mode: Mode,
@@ -199,7 +227,7 @@ fn manage_url(state: &AppState, token: &str) -> String {
     format!("{}/r/{token}", state.settings.public_url)
 }
 
-async fn registration_view(
+pub(crate) async fn registration_view(
     db: &impl ConnectionTrait,
     state: &AppState,
     event: &event::Model,
@@ -220,14 +248,7 @@ async fn registration_view(
             continue;
         };
         let waitlist_position = if seat.status == "waitlisted" {
-            Some(
-                attendance::Entity::find()
-                    .filter(attendance::Column::SessionId.eq(seat.session_id))
-                    .filter(attendance::Column::Status.eq("waitlisted"))
-                    .filter(attendance::Column::Id.lte(seat.id))
-                    .count(db)
-                    .await?,
-            )
+            Some(waitlist_position(db, &seat).await?)
         } else {
             None
         };
@@ -271,9 +292,25 @@ async fn registration_view(
     })
 }
 
+/// Where a waitlisted seat stands: the waitlist is served in the order seats joined it.
+async fn waitlist_position(db: &impl ConnectionTrait, seat: &attendance::Model) -> AppResult<u64> {
+    let earlier =
+        attendance::Column::UpdatedAt
+            .lt(seat.updated_at)
+            .or(attendance::Column::UpdatedAt
+                .eq(seat.updated_at)
+                .and(attendance::Column::Id.lte(seat.id)));
+    Ok(attendance::Entity::find()
+        .filter(attendance::Column::SessionId.eq(seat.session_id))
+        .filter(attendance::Column::Status.eq("waitlisted"))
+        .filter(earlier)
+        .count(db)
+        .await?)
+}
+
 /// Gives freed on-site seats of `session` to the waitlist, first come first served, and queues
 /// their invitations.
-async fn promote_waitlist(
+pub(crate) async fn promote_waitlist(
     db: &impl ConnectionTrait,
     state: &AppState,
     event: &event::Model,
@@ -291,6 +328,7 @@ async fn promote_waitlist(
     let waiting = attendance::Entity::find()
         .filter(attendance::Column::SessionId.eq(session.id))
         .filter(attendance::Column::Status.eq("waitlisted"))
+        .order_by_asc(attendance::Column::UpdatedAt)
         .order_by_asc(attendance::Column::Id)
         .all(db)
         .await?;
@@ -332,9 +370,11 @@ async fn promote_waitlist(
               (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn register(
     State(state): State<AppState>,
+    _limit: PublicWrite,
     ApiPath(slug): ApiPath<String>,
     ApiJson(input): ApiJson<NewRegistration>,
 ) -> AppResult<(StatusCode, Json<RegistrationView>)> {
+    check_lengths(&input)?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     let event = queries::event_by_slug(&*txn, &slug).await?;
@@ -529,6 +569,34 @@ pub async fn get_registration(
 }
 
 /// Releases every seat of a registration: cancellations to the registrant, seats to the waitlist.
+/// Gives up one seat: a cancellation to the registrant if it was confirmed. Returns the session
+/// when an on-site seat came free, for the waitlist.
+pub async fn release_seat(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    model: &registration::Model,
+    seat: attendance::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Option<session::Model>> {
+    let session = queries::session_for_update(db, event.id, seat.session_id).await?;
+    let mut freed = None;
+    if seat.status == "confirmed" && session.status == SessionStatus::Published.as_str() {
+        let facts = notify::session_facts(db, state, event, &session, false).await?;
+        let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
+        notify::mail_attendee(db, state, event, &facts, model, SessionMail::Cancel, key).await?;
+        if seat.mode == "on_site" {
+            freed = Some(session);
+        }
+    }
+    let mut active: attendance::ActiveModel = seat.into();
+    active.status = Set("cancelled".into());
+    active.updated_at = Set(now);
+    active.update(db).await?;
+    Ok(freed)
+}
+
+/// Releases every seat of a registration: cancellations to the registrant, seats to the waitlist.
 async fn release_seats(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -544,25 +612,173 @@ async fn release_seats(
         .await?;
     let mut freed: HashMap<i64, session::Model> = HashMap::new();
     for seat in seats {
-        let session = queries::session_for_update(db, event.id, seat.session_id).await?;
-        if seat.status == "confirmed" && session.status == SessionStatus::Published.as_str() {
-            let facts = notify::session_facts(db, state, event, &session, false).await?;
-            let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
-            notify::mail_attendee(db, state, event, &facts, model, SessionMail::Cancel, key)
-                .await?;
-            if seat.mode == "on_site" {
-                freed.insert(session.id, session);
-            }
+        if let Some(session) = release_seat(db, state, event, model, seat, now).await? {
+            freed.insert(session.id, session);
         }
-        let mut active: attendance::ActiveModel = seat.into();
-        active.status = Set("cancelled".into());
-        active.updated_at = Set(now);
-        active.update(db).await?;
     }
     for session in freed.values() {
         promote_waitlist(db, state, event, session, now).await?;
     }
     Ok(())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationChanges {
+    /// Switch between virtual and on-site; on-site seats are subject to availability.
+    pub attendance: Option<Mode>,
+    /// The full set of sessions wanted from now on (add by including, drop by leaving out).
+    pub session_ids: Option<Vec<i64>>,
+    #[schema(value_type = Option<String>)]
+    pub timezone: Option<Zone>,
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+}
+
+/// Self-service: switch mode, add or drop sessions, change zone or language.
+#[utoipa::path(patch, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)), request_body = RegistrationChanges,
+    responses((status = 200, body = RegistrationView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_registration(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+    ApiJson(changes): ApiJson<RegistrationChanges>,
+) -> AppResult<Json<RegistrationView>> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let model = by_token(&*txn, &token).await?;
+    if model.status != "active" {
+        return Err(AppError::conflict(
+            "status",
+            "this registration is cancelled; register again to take part",
+        ));
+    }
+    let event = queries::event_for_update(&*txn, model.event_id).await?;
+    let current_mode = if model.attendance == "on_site" {
+        Mode::OnSite
+    } else {
+        Mode::Virtual
+    };
+    let mode = changes.attendance.unwrap_or(current_mode);
+    let published = queries::sessions_of_event(&*txn, event.id, false).await?;
+    let seats = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(model.id))
+        .order_by_asc(attendance::Column::SessionId)
+        .all(&*txn)
+        .await?;
+
+    // The sessions wanted, each with the mode it is attended in.
+    let mut wanted: Vec<(session::Model, Mode)> = Vec::new();
+    match &changes.session_ids {
+        Some(ids) => {
+            for (index, id) in ids.iter().enumerate() {
+                let Some(session) = published.iter().find(|s| s.id == *id) else {
+                    return Err(AppError::invalid(
+                        format!("session_ids[{index}]"),
+                        format!("this event has no published session {id}"),
+                    ));
+                };
+                let Some(seat_mode) = mode.at(stored(&session.attendance, "sessions.attendance")?)
+                else {
+                    return Err(AppError::invalid(
+                        format!("session_ids[{index}]"),
+                        "this session is on site only; switch to on_site to attend it",
+                    ));
+                };
+                if !wanted.iter().any(|(s, _)| s.id == *id) {
+                    wanted.push((session.clone(), seat_mode));
+                }
+            }
+        }
+        // Keeping the same sessions under a new mode: those the new mode cannot follow are dropped.
+        None => {
+            for seat in seats.iter().filter(|s| s.status != "cancelled") {
+                if let Some(session) = published.iter().find(|s| s.id == seat.session_id)
+                    && let Some(seat_mode) =
+                        mode.at(stored(&session.attendance, "sessions.attendance")?)
+                {
+                    wanted.push((session.clone(), seat_mode));
+                }
+            }
+        }
+    }
+    let room_in_event =
+        mode == current_mode || event_has_room(&*txn, &event, mode, Some(model.id)).await?;
+
+    let mut freed: HashMap<i64, session::Model> = HashMap::new();
+    let mut kept: Vec<i64> = Vec::new();
+    for seat in seats.iter().filter(|s| s.status != "cancelled") {
+        let keep = wanted
+            .iter()
+            .any(|(s, m)| s.id == seat.session_id && m.as_str() == seat.mode);
+        if keep {
+            kept.push(seat.session_id);
+        } else if let Some(session) =
+            release_seat(&*txn, &state, &event, &model, seat.clone(), now).await?
+        {
+            freed.insert(session.id, session);
+        }
+    }
+    for (session, seat_mode) in wanted.iter().filter(|(s, _)| !kept.contains(&s.id)) {
+        let status = seat_status(&*txn, session, *seat_mode, room_in_event).await?;
+        let seat = match seats.iter().find(|s| s.session_id == session.id) {
+            Some(old) => {
+                let mut active: attendance::ActiveModel = old.clone().into();
+                active.mode = Set(seat_mode.as_str().into());
+                active.status = Set(status.into());
+                active.updated_at = Set(now);
+                active.update(&*txn).await?
+            }
+            None => {
+                attendance::ActiveModel {
+                    registration_id: Set(model.id),
+                    session_id: Set(session.id),
+                    mode: Set(seat_mode.as_str().into()),
+                    status: Set(status.into()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&*txn)
+                .await?
+            }
+        };
+        if status == "confirmed" {
+            let facts = notify::session_facts(&*txn, &state, &event, session, true).await?;
+            let key = format!(
+                "attendance-{}-rev-{}-request-{}",
+                seat.id,
+                session.revision,
+                now.timestamp_micros()
+            );
+            notify::mail_attendee(
+                &*txn,
+                &state,
+                &event,
+                &facts,
+                &model,
+                SessionMail::Invitation,
+                key,
+            )
+            .await?;
+        }
+    }
+    for session in freed.values() {
+        promote_waitlist(&*txn, &state, &event, session, now).await?;
+    }
+    let mut active: registration::ActiveModel = model.into();
+    active.attendance = Set(mode.as_str().into());
+    if let Some(zone) = changes.timezone {
+        active.timezone = Set(zone.name().to_owned());
+    }
+    if let Some(language) = changes.language {
+        active.language = Set(language.as_str().to_owned());
+    }
+    active.updated_at = Set(now);
+    let saved = active.update(&*txn).await?;
+    let view = registration_view(&*txn, &state, &event, saved, None).await?;
+    txn.commit().await?;
+    state.mail_queued();
+    Ok(Json(view))
 }
 
 /// Cancels the whole registration.
@@ -601,6 +817,13 @@ pub async fn erase_registration(
     let model = by_token(&*txn, &token).await?;
     let event = queries::event_for_update(&*txn, model.event_id).await?;
     release_seats(&*txn, &state, &event, &model, now).await?;
+    // Their queued and sent emails hold their name and address: those go too (and with them
+    // the cancellations just queued, which an erased person no longer wants).
+    crate::db::entities::outbox::Entity::delete_many()
+        .filter(crate::db::entities::outbox::Column::EventId.eq(event.id))
+        .filter(crate::db::entities::outbox::Column::Recipient.eq(model.email.as_str()))
+        .exec(&*txn)
+        .await?;
     let id = model.id;
     let mut active: registration::ActiveModel = model.into();
     active.name = Set("(erased)".into());
@@ -612,28 +835,11 @@ pub async fn erase_registration(
     active.status = Set("erased".into());
     active.manage_token_hash = Set(security::token_hash(&security::new_token()));
     active.feed_token = Set(security::new_token());
+    // Even the zone can say where someone lives.
+    active.timezone = Set("UTC".into());
     active.updated_at = Set(now);
     active.update(&*txn).await?;
     txn.commit().await?;
     state.mail_queued();
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "attendance", params(("slug" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Items<RegistrationView>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
-pub async fn list_registrations(
-    State(state): State<AppState>,
-    access: OrganiserOf,
-) -> AppResult<Json<Items<RegistrationView>>> {
-    let db = &state.db.conn;
-    let all = registration::Entity::find()
-        .filter(registration::Column::EventId.eq(access.event.id))
-        .order_by_asc(registration::Column::Id)
-        .all(db)
-        .await?;
-    let mut items = Vec::with_capacity(all.len());
-    for model in all {
-        items.push(registration_view(db, &state, &access.event, model, None).await?);
-    }
-    Ok(Json(items.into()))
 }

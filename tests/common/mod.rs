@@ -103,6 +103,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         // Tests drive delivery themselves (`dispatch_all_pending_emails`) instead of sleeping.
         ("CONVENE_OUTBOX_WORKER", "off".into()),
         ("CONVENE_PUBLIC_URL", "http://convene.test".into()),
+        // Tests send many registrations from one client; the limit itself has its own test.
+        ("CONVENE_RATE_LIMIT", "0".into()),
     ];
     vars.extend(options.env.iter().cloned());
     let settings = Settings::from_lookup(|name| {
