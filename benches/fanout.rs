@@ -61,7 +61,7 @@ async fn main() {
             let app = &app;
             async move {
                 let payload = json!({"name": format!("Participant {i} Ülaş"), "email": format!("p{i}@example.org"), "attendance": "virtual",
-                                     "language": if i % 2 == 0 { "fr" } else { "en" }, "timezone": "America/Toronto"});
+                                     "language": if i.is_multiple_of(2) { "fr" } else { "en" }, "timezone": "America/Toronto"});
                 app.post_json("/api/v1/events/fanout/registrations", None, payload).await.status().as_u16()
             }
         })

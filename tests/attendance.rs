@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 fn person(i: usize, attendance: &str) -> Value {
     json!({"name": format!("Person {i}"), "email": format!("person{i}@example.org"), "attendance": attendance,
-           "organisation": "Ville de Sfax", "city": if i % 3 == 0 { "Sfax" } else { "Tunis" }, "country": "Tunisie", "language": "fr", "timezone": "Africa/Tunis"})
+           "organisation": "Ville de Sfax", "city": if i.is_multiple_of(3) { "Sfax" } else { "Tunis" }, "country": "Tunisie", "language": "fr", "timezone": "Africa/Tunis"})
 }
 
 /// An on-site event with one published session of `seats` seats, for capacity tests.
