@@ -104,6 +104,6 @@ async fn a_process_killed_mid_fan_out_delivers_everything_after_restart() {
     assert_eq!(distinct.len(), queued, "every queued email arrived");
     let duplicates = received.len() - distinct.len();
     // At most the messages a worker had handed to the server but not yet marked sent: one
-    // batch of parallel sends.
-    assert!(duplicates <= 8, "{duplicates} duplicates");
+    // batch of parallel sends (64).
+    assert!(duplicates <= 64, "{duplicates} duplicates");
 }

@@ -436,4 +436,33 @@ async fn feeds_publish_the_programme_and_personal_agendas() {
             .status(),
         StatusCode::NOT_FOUND
     );
+
+    // A speaker's feed: their slots, with links; only organisers see where it is.
+    let speakers = body(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/speakers")
+            .await,
+    )
+    .await;
+    let soyer = speakers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Tunç Soyer")
+        .unwrap()
+        .clone();
+    let public = body(app.get("/api/v1/events/izmir-2021/speakers").await).await;
+    assert!(public["items"][0].get("feed_path").is_none());
+    let agenda = app
+        .get(soyer["feed_path"].as_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace("\r\n ", "");
+    assert_eq!(
+        agenda.matches("BEGIN:VEVENT").count(),
+        2,
+        "the opening dialogue and the closing panel"
+    );
+    assert!(agenda.contains("CONFERENCE"));
 }

@@ -98,6 +98,10 @@ pub struct SpeakerView {
     pub email: Option<String>,
     pub language: String,
     pub timezone: String,
+    /// The speaker's personal calendar feed (their slots, with meeting links), for organisers
+    /// to pass on; a path under the public URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_path: Option<String>,
 }
 
 impl SpeakerView {
@@ -112,6 +116,10 @@ impl SpeakerView {
             city: model.city,
             country: model.country,
             email: model.email.filter(|_| show_email),
+            feed_path: model
+                .feed_token
+                .filter(|_| show_email)
+                .map(|token| format!("/api/v1/feeds/{token}.ics")),
             language: model.language,
             timezone: model.timezone,
         }

@@ -31,7 +31,7 @@ impl Transport {
                 let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .context("CONVENE_SMTP_URL is not a usable SMTP URL")?;
                 Ok(Transport::Smtp(
-                    builder.pool_config(PoolConfig::new().max_size(8)).build(),
+                    builder.pool_config(PoolConfig::new().max_size(64)).build(),
                 ))
             }
             None => {

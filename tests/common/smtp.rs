@@ -112,7 +112,7 @@ impl TestSmtp {
         server
             .with_name("smtp.test")
             .with_tcp_listener(listener)
-            .with_num_threads(32);
+            .with_num_threads(160);
         server.with_ssl(SslConfig::None).expect("plain SMTP");
         std::thread::spawn(move || {
             let _ = server.serve();
