@@ -15,6 +15,7 @@ pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 
 use std::time::Duration;
 
@@ -40,6 +41,7 @@ pub fn build_app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)
+        .merge(web::router())
         .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(openapi_json.clone()) }))
         .merge(Scalar::with_url("/api/docs", openapi))
         .fallback(|| async { AppError::NotFound("page") })

@@ -555,3 +555,51 @@ async fn the_public_endpoint_limits_rates_sizes_and_checks_emails() {
     assert!(response.headers().contains_key("retry-after"));
     assert_problem(response, StatusCode::TOO_MANY_REQUESTS, None).await;
 }
+
+#[tokio::test]
+async fn the_emailed_management_link_opens_a_page_that_cancels() {
+    let app = spawn_demo().await;
+    let (_, registration) = register(&app, "izmir-2021", json!({"name": "<script>alert(1)</script> Ayşe", "email": "ayse@example.org", "attendance": "virtual", "language": "fr"})).await;
+    let path = registration["manage_url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("http://convene.test")
+        .unwrap()
+        .to_owned();
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)") && !html.contains("<script>"),
+        "user text is escaped"
+    );
+    assert!(
+        html.contains("Vos séances") && html.contains("Istanbul: 16h-17h30 (UTC+3)"),
+        "times in the registrant's zone"
+    );
+
+    let cancelled = app
+        .request(reqwest::Method::POST, &format!("{path}/cancel"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    let after = body(
+        app.get(&format!(
+            "/api/v1/registrations/{}",
+            token_of(&registration)
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(after["status"], "cancelled");
+    assert_eq!(
+        app.get("/r/not-a-token").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -554,6 +554,18 @@ async fn by_token(db: &impl ConnectionTrait, token: &str) -> AppResult<registrat
     }
 }
 
+/// The registration a management token names, with its event's title.
+pub async fn view_by_token(state: &AppState, token: &str) -> AppResult<(RegistrationView, String)> {
+    let db = &state.db.conn;
+    let model = by_token(db, token).await?;
+    let event = queries::event_for_read(db, model.event_id).await?;
+    let title = event.title.clone();
+    Ok((
+        registration_view(db, state, &event, model, None).await?,
+        title,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)),
     responses((status = 200, body = RegistrationView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_registration(
@@ -788,9 +800,15 @@ pub async fn cancel_registration(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Json<RegistrationView>> {
+    Ok(Json(cancel_by_token(&state, &token).await?))
+}
+
+/// Cancels the registration the management token names; shared with the management page.
+pub async fn cancel_by_token(state: &AppState, token: &str) -> AppResult<RegistrationView> {
+    let state = state.clone();
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
-    let model = by_token(&*txn, &token).await?;
+    let model = by_token(&*txn, token).await?;
     let event = queries::event_for_update(&*txn, model.event_id).await?;
     release_seats(&*txn, &state, &event, &model, now).await?;
     let mut active: registration::ActiveModel = model.into();
@@ -800,7 +818,7 @@ pub async fn cancel_registration(
     let view = registration_view(&*txn, &state, &event, saved, None).await?;
     txn.commit().await?;
     state.mail_queued();
-    Ok(Json(view))
+    Ok(view)
 }
 
 /// Erases the registrant's personal data (GDPR art. 17): seats are released as by a
@@ -812,11 +830,17 @@ pub async fn erase_registration(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<StatusCode> {
+    erase_by_token(&state, &token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Erases the registration the management token names; shared with the management page.
+pub async fn erase_by_token(state: &AppState, token: &str) -> AppResult<()> {
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
-    let model = by_token(&*txn, &token).await?;
+    let model = by_token(&*txn, token).await?;
     let event = queries::event_for_update(&*txn, model.event_id).await?;
-    release_seats(&*txn, &state, &event, &model, now).await?;
+    release_seats(&*txn, state, &event, &model, now).await?;
     // Their queued and sent emails hold their name and address: those go too (and with them
     // the cancellations just queued, which an erased person no longer wants).
     crate::db::entities::outbox::Entity::delete_many()
@@ -841,5 +865,5 @@ pub async fn erase_registration(
     active.update(&*txn).await?;
     txn.commit().await?;
     state.mail_queued();
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
