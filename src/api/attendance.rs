@@ -15,14 +15,12 @@ use super::Items;
 use super::auth::OrganiserOf;
 use super::extract::{ApiPath, ApiQuery};
 use super::registrations::{
-    Mode, RegistrationView, confirmed_count, onsite_capacity, promote_waitlist, registration_view,
-    release_seat,
+    Mode, RegistrationView, confirmed_count, invite_to_seat, onsite_capacity, promote_waitlist,
+    registration_view, release_seat,
 };
 use crate::db::entities::{attendance, registration};
 use crate::db::queries;
 use crate::error::{AppError, AppResult};
-use crate::mail::compose::SessionMail;
-use crate::notify;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -331,22 +329,7 @@ pub async fn decide_seat(
             active.status = Set("confirmed".into());
             active.updated_at = Set(now);
             active.update(&*txn).await?;
-            let facts = notify::session_facts(&*txn, &state, &event, &session, true).await?;
-            let key = format!(
-                "attendance-{seat_id}-rev-{}-request-{}",
-                session.revision,
-                now.timestamp_micros()
-            );
-            notify::mail_attendee(
-                &*txn,
-                &state,
-                &event,
-                &facts,
-                &model,
-                SessionMail::Invitation,
-                key,
-            )
-            .await?;
+            invite_to_seat(&*txn, &state, &event, &session, &model, seat_id).await?;
         }
         SeatAction::Cancel if seat.status != "cancelled" => {
             if let Some(freed) = release_seat(&*txn, &state, &event, &model, seat, now).await? {

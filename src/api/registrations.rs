@@ -292,6 +292,34 @@ pub(crate) async fn registration_view(
     })
 }
 
+/// Queues the calendar invitation for a seat that has just been confirmed.
+pub(crate) async fn invite_to_seat(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    session: &session::Model,
+    registration: &registration::Model,
+    seat_id: i64,
+) -> AppResult<()> {
+    let facts = notify::session_facts(db, state, event, session, true).await?;
+    // A seat can be confirmed again after being given up: each confirmation is its own email.
+    let key = format!(
+        "attendance-{seat_id}-rev-{}-request-{}",
+        session.revision,
+        state.clock.now().timestamp_micros()
+    );
+    notify::mail_attendee(
+        db,
+        state,
+        event,
+        &facts,
+        registration,
+        SessionMail::Invitation,
+        key,
+    )
+    .await
+}
+
 /// Where a waitlisted seat stands: the waitlist is served in the order seats joined it.
 async fn waitlist_position(db: &impl ConnectionTrait, seat: &attendance::Model) -> AppResult<u64> {
     let earlier =
@@ -483,18 +511,7 @@ pub async fn register(
         .insert(&*txn)
         .await?;
         if status == "confirmed" {
-            let facts = notify::session_facts(&*txn, &state, &event, session, true).await?;
-            let key = format!("attendance-{}-rev-{}-request", seat.id, session.revision);
-            notify::mail_attendee(
-                &*txn,
-                &state,
-                &event,
-                &facts,
-                &saved,
-                SessionMail::Invitation,
-                key,
-            )
-            .await?;
+            invite_to_seat(&*txn, &state, &event, session, &saved, seat.id).await?;
         }
         lines.push(SessionLine {
             title: session.title.clone(),
@@ -755,23 +772,7 @@ pub async fn update_registration(
             }
         };
         if status == "confirmed" {
-            let facts = notify::session_facts(&*txn, &state, &event, session, true).await?;
-            let key = format!(
-                "attendance-{}-rev-{}-request-{}",
-                seat.id,
-                session.revision,
-                now.timestamp_micros()
-            );
-            notify::mail_attendee(
-                &*txn,
-                &state,
-                &event,
-                &facts,
-                &model,
-                SessionMail::Invitation,
-                key,
-            )
-            .await?;
+            invite_to_seat(&*txn, &state, &event, session, &model, seat.id).await?;
         }
     }
     for session in freed.values() {
