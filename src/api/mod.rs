@@ -2,6 +2,7 @@
 
 pub mod attendance;
 pub mod auth;
+pub mod conflicts;
 pub mod events;
 pub mod extract;
 pub mod feeds;
@@ -101,6 +102,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(programme::get_programme))
         .routes(routes!(feeds::event_feed))
+        .routes(routes!(conflicts::list_conflicts))
         .routes(routes!(attendance::attendance_report))
         .routes(routes!(attendance::registrations_csv))
         .routes(routes!(attendance::decide_seat))

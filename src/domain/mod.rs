@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod changes;
+pub mod conflicts;
 pub mod format;
 pub mod local_time;
 pub mod programme;
