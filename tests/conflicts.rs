@@ -115,3 +115,51 @@ async fn problems_show_up_and_go_when_fixed() {
     assert_eq!(kinds(&report), ["live_remote_at_night"], "{report}");
     assert_eq!(report["conflicts"][0]["severity"], "warning");
 }
+
+#[tokio::test]
+async fn publishing_is_refused_while_errors_remain_then_accepted() {
+    let app = spawn_demo().await;
+    let token = Some(app.admin_token.as_str());
+    let draft = app
+        .create("/api/v1/events/izmir-2021/sessions", json!({"title": "Side event", "kind": "networking", "attendance": "virtual", "starts_at": "2021-12-09T16:00", "ends_at": "2021-12-09T17:00"}))
+        .await;
+    let refused = app
+        .post_json("/api/v1/events/izmir-2021/publish", token, json!({}))
+        .await;
+    let problem = assert_problem(refused, StatusCode::CONFLICT, None).await;
+    assert_eq!(
+        problem["conflicts"][0]["kind"], "virtual_without_link",
+        "{problem}"
+    );
+    assert_eq!(
+        app.get(&format!(
+            "/api/v1/events/izmir-2021/sessions/{}",
+            draft["id"]
+        ))
+        .await
+        .status(),
+        StatusCode::NOT_FOUND,
+        "still a draft"
+    );
+
+    app.patch_json(
+        &format!("/api/v1/events/izmir-2021/sessions/{}", draft["id"]),
+        token,
+        json!({"online_url": "https://meet.example.org/side"}),
+    )
+    .await;
+    let accepted = app
+        .post_json("/api/v1/events/izmir-2021/publish", token, json!({}))
+        .await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    assert_eq!(body(accepted).await["published"], json!([draft["id"]]));
+    assert_eq!(
+        app.get(&format!(
+            "/api/v1/events/izmir-2021/sessions/{}",
+            draft["id"]
+        ))
+        .await
+        .status(),
+        StatusCode::OK
+    );
+}

@@ -103,6 +103,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(programme::get_programme))
         .routes(routes!(feeds::event_feed))
         .routes(routes!(conflicts::list_conflicts))
+        .routes(routes!(conflicts::publish))
         .routes(routes!(attendance::attendance_report))
         .routes(routes!(attendance::registrations_csv))
         .routes(routes!(attendance::decide_seat))
