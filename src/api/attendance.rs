@@ -79,7 +79,7 @@ pub async fn list_registrations(
 ) -> AppResult<Json<Items<RegistrationView>>> {
     let mut items = Vec::new();
     for model in matching(&state, access.event.id, &search).await? {
-        items.push(registration_view(&state.db.conn, &state, &access.event, model, None).await?);
+        items.push(registration_view(&state.db.conn, &state, model, None).await?);
     }
     Ok(Json(items.into()))
 }
@@ -338,7 +338,7 @@ pub async fn decide_seat(
         }
         _ => {}
     }
-    let view = registration_view(&*txn, &state, &event, model, None).await?;
+    let view = registration_view(&*txn, &state, model, None).await?;
     txn.commit().await?;
     state.mail_queued();
     Ok(Json(view))

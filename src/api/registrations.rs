@@ -230,7 +230,6 @@ fn manage_url(state: &AppState, token: &str) -> String {
 pub(crate) async fn registration_view(
     db: &impl ConnectionTrait,
     state: &AppState,
-    event: &event::Model,
     model: registration::Model,
     manage_token: Option<&str>,
 ) -> AppResult<RegistrationView> {
@@ -269,7 +268,6 @@ pub(crate) async fn registration_view(
             times: zoned_times(&own, session.starts_at, session.ends_at, lang),
         });
     }
-    let _ = event;
     Ok(RegistrationView {
         id: model.id,
         attendance: if model.attendance == "on_site" {
@@ -415,7 +413,7 @@ pub async fn register(
         .one(&*txn)
         .await?
     {
-        let view = registration_view(&*txn, &state, &event, existing, None).await?;
+        let view = registration_view(&*txn, &state, existing, None).await?;
         txn.commit().await?;
         return Ok((StatusCode::OK, Json(view)));
     }
@@ -554,7 +552,7 @@ pub async fn register(
         now,
     )
     .await?;
-    let view = registration_view(&*txn, &state, &event, saved, Some(&manage_token)).await?;
+    let view = registration_view(&*txn, &state, saved, Some(&manage_token)).await?;
     txn.commit().await?;
     state.mail_queued();
     Ok((StatusCode::CREATED, Json(view)))
@@ -577,10 +575,7 @@ pub async fn view_by_token(state: &AppState, token: &str) -> AppResult<(Registra
     let model = by_token(db, token).await?;
     let event = queries::event_for_read(db, model.event_id).await?;
     let title = event.title.clone();
-    Ok((
-        registration_view(db, state, &event, model, None).await?,
-        title,
-    ))
+    Ok((registration_view(db, state, model, None).await?, title))
 }
 
 #[utoipa::path(get, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)),
@@ -589,12 +584,8 @@ pub async fn get_registration(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Json<RegistrationView>> {
-    let db = &state.db.conn;
-    let model = by_token(db, &token).await?;
-    let event = queries::event_for_read(db, model.event_id).await?;
-    Ok(Json(
-        registration_view(db, &state, &event, model, None).await?,
-    ))
+    let (view, _) = view_by_token(&state, &token).await?;
+    Ok(Json(view))
 }
 
 /// Releases every seat of a registration: cancellations to the registrant, seats to the waitlist.
@@ -788,7 +779,7 @@ pub async fn update_registration(
     }
     active.updated_at = Set(now);
     let saved = active.update(&*txn).await?;
-    let view = registration_view(&*txn, &state, &event, saved, None).await?;
+    let view = registration_view(&*txn, &state, saved, None).await?;
     txn.commit().await?;
     state.mail_queued();
     Ok(Json(view))
@@ -816,7 +807,7 @@ pub async fn cancel_by_token(state: &AppState, token: &str) -> AppResult<Registr
     active.status = Set("cancelled".into());
     active.updated_at = Set(now);
     let saved = active.update(&*txn).await?;
-    let view = registration_view(&*txn, &state, &event, saved, None).await?;
+    let view = registration_view(&*txn, &state, saved, None).await?;
     txn.commit().await?;
     state.mail_queued();
     Ok(view)
