@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_programme;
 mod m20261124_000002_attendance_and_outbox;
+mod m20261125_000003_speaker_invitations;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_programme::Migration),
             Box::new(m20261124_000002_attendance_and_outbox::Migration),
+            Box::new(m20261125_000003_speaker_invitations::Migration),
         ]
     }
 }

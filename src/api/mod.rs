@@ -15,6 +15,7 @@ pub mod registrations;
 pub mod rooms;
 pub mod sessions;
 pub mod speakers;
+pub mod speaking;
 pub mod time;
 pub mod users;
 
@@ -103,6 +104,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(programme::get_programme))
         .routes(routes!(feeds::event_feed))
         .routes(routes!(conflicts::list_conflicts))
+        .routes(routes!(speaking::invite))
         .routes(routes!(conflicts::publish))
         .routes(routes!(attendance::attendance_report))
         .routes(routes!(attendance::registrations_csv))

@@ -114,6 +114,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .map(|(_, v)| v.clone())
     })
     .expect("test settings");
+    // Internal errors are logged (warn and above), so a failing test shows their cause.
+    convene::telemetry::init(&settings);
     let clock = ManualClock::new(options.now);
     let app = Application::build(settings, Arc::new(clock.clone()))
         .await

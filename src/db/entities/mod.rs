@@ -12,4 +12,5 @@ pub mod registration;
 pub mod room;
 pub mod session;
 pub mod speaker;
+pub mod speaker_invitation;
 pub mod user;

@@ -1,0 +1,225 @@
+//! Speaker slot invitations end to end: the email over real SMTP, its link followed, the answer
+//! recorded, the organisers told; expired, reused and unknown links refused.
+
+mod common;
+
+use common::smtp::TestSmtp;
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The first session's opening speaker, given an email address; returns (session id, participant id).
+async fn soyer_with_email(app: &TestApp) -> (i64, i64) {
+    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let session = &sessions["items"][0];
+    let participant = &session["participants"][0];
+    assert_eq!(participant["speaker"]["name"], "Tunç Soyer");
+    let speaker = participant["speaker_id"].as_i64().unwrap();
+    let updated = app
+        .patch_json(
+            &format!("/api/v1/events/izmir-2021/speakers/{speaker}"),
+            Some(&app.admin_token),
+            json!({"email": "tunc.soyer@example.org", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    (
+        session["id"].as_i64().unwrap(),
+        participant["id"].as_i64().unwrap(),
+    )
+}
+
+async fn invite(app: &TestApp, session: i64, participant: i64) -> Value {
+    let path =
+        format!("/api/v1/events/izmir-2021/sessions/{session}/participants/{participant}/invite");
+    let response = app
+        .post_json(&path, Some(&app.admin_token), json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    body(response).await
+}
+
+fn answer_link(message: &common::smtp::Received) -> String {
+    let text = message.parsed().body_text(0).unwrap().into_owned();
+    let found = regex::Regex::new(r"http://convene\.test(/speak/[A-Za-z0-9_-]+)").unwrap();
+    found
+        .captures(&text)
+        .expect("the email carries the answer link")[1]
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: vec![("CONVENE_SMTP_URL", smtp.url())],
+        ..Options::default()
+    })
+    .await;
+    let (session, participant) = soyer_with_email(&app).await;
+    let sent = invite(&app, session, participant).await;
+    assert_eq!(sent["participant"]["status"], "invited");
+    app.dispatch_all_pending_emails().await;
+
+    let invitation = smtp
+        .messages_to("tunc.soyer@example.org")
+        .pop()
+        .expect("the invitation");
+    let parsed = invitation.parsed();
+    assert!(
+        parsed
+            .subject()
+            .unwrap()
+            .starts_with("Invitation à intervenir : Dialogue des maires"),
+        "{:?}",
+        parsed.subject()
+    );
+    let raw = String::from_utf8_lossy(&invitation.data).replace("\r\n ", "");
+    assert!(raw.contains("method=REQUEST"));
+    let link = answer_link(&invitation);
+
+    let page = app.get(&link).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Bienvenue et ouverture") && html.contains("Izmir: 16h-17h30 TRT (UTC+3)"),
+        "role and times in the page"
+    );
+
+    let answered = app
+        .request(reqwest::Method::POST, &link)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("decision=confirm&note=Avec+plaisir")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), StatusCode::OK);
+    let participants = body(
+        app.get(&format!(
+            "/api/v1/events/izmir-2021/sessions/{session}/participants"
+        ))
+        .await,
+    )
+    .await;
+    let soyer = participants["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == participant)
+        .unwrap();
+    assert_eq!(
+        (
+            soyer["id"].as_i64(),
+            soyer["speaker_id"].is_i64(),
+            soyer["role"].as_str(),
+            soyer["status"].as_str()
+        ),
+        (Some(participant), true, Some("opening"), Some("confirmed"))
+    );
+
+    app.dispatch_all_pending_emails().await;
+    let notice = smtp.messages_to("organisers@convene.localhost");
+    assert_eq!(notice.len(), 1, "the organisers hear of the answer");
+    assert!(
+        notice[0]
+            .parsed()
+            .subject()
+            .unwrap()
+            .starts_with("Tunç Soyer confirmed")
+    );
+    assert!(
+        notice[0]
+            .parsed()
+            .body_text(0)
+            .unwrap()
+            .contains("Avec plaisir")
+    );
+    let confirmed = smtp.messages_to("tunc.soyer@example.org").pop().unwrap();
+    let calendar = String::from_utf8_lossy(&confirmed.data).into_owned();
+    assert!(calendar.contains("method=REQUEST"));
+
+    // The link works once.
+    let again = app
+        .request(reqwest::Method::POST, &link)
+        .header("content-type", "application/json")
+        .body(r#"{"decision":"decline"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(again, StatusCode::GONE, None).await;
+}
+
+#[tokio::test]
+async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: vec![("CONVENE_SMTP_URL", smtp.url())],
+        ..Options::default()
+    })
+    .await;
+    let (session, participant) = soyer_with_email(&app).await;
+    invite(&app, session, participant).await;
+    invite(&app, session, participant).await;
+    app.dispatch_all_pending_emails().await;
+    let mails = smtp.messages_to("tunc.soyer@example.org");
+    let (first, second) = (answer_link(&mails[0]), answer_link(&mails[1]));
+
+    let declined = app
+        .request(reqwest::Method::POST, &first)
+        .json(&json!({"decision": "decline", "note": "Conseil municipal ce jour-là"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declined.status(), StatusCode::OK);
+    assert_eq!(body(declined).await["status"], "declined");
+    let conflicts = body(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/conflicts")
+            .await,
+    )
+    .await;
+    assert_eq!(conflicts["conflicts"][0]["kind"], "declined_still_listed");
+
+    app.clock.advance(chrono::Duration::days(31));
+    assert_problem(app.get(&second).await, StatusCode::GONE, None).await;
+    assert_problem(
+        app.get("/speak/not-a-real-token").await,
+        StatusCode::NOT_FOUND,
+        None,
+    )
+    .await;
+    let bad = app
+        .request(reqwest::Method::POST, &second)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("decision=maybe")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, Some("decision")).await;
+}
+
+#[tokio::test]
+async fn a_speaker_without_email_cannot_be_invited_and_only_organisers_invite() {
+    let app = spawn_demo().await;
+    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let session = sessions["items"][0]["id"].as_i64().unwrap();
+    let participant = sessions["items"][0]["participants"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let path =
+        format!("/api/v1/events/izmir-2021/sessions/{session}/participants/{participant}/invite");
+    assert_problem(
+        app.post_json(&path, None, json!({})).await,
+        StatusCode::UNAUTHORIZED,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.post_json(&path, Some(&app.admin_token), json!({}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("speaker_id"),
+    )
+    .await;
+}
