@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::api::{stored, stored_json};
-use crate::db::entities::{attendance, event, participant, registration, room, session, speaker};
+use crate::db::entities::{attendance, event, participant, registration, session, speaker};
 use crate::db::queries;
 use crate::domain::calendar::Party;
 use crate::domain::programme::group_runs;
@@ -64,59 +64,81 @@ pub async fn session_facts(
     session: &session::Model,
     with_link: bool,
 ) -> AppResult<SessionFacts> {
+    let mut facts =
+        sessions_facts(db, state, event, std::slice::from_ref(session), with_link).await?;
+    Ok(facts.remove(0))
+}
+
+/// The facts of several sessions of one event, with three queries whatever their number.
+pub async fn sessions_facts(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    sessions: &[session::Model],
+    with_link: bool,
+) -> AppResult<Vec<SessionFacts>> {
     let speakers = queries::speakers_of_event(db, event.id).await?;
-    let participants = queries::participants_of_sessions(db, &[session.id]).await?;
-    let announced: Vec<(Role, String)> = participants
-        .iter()
-        .filter(|p| {
-            p.status != ParticipantStatus::Declined.as_str()
-                && p.status != ParticipantStatus::Withdrawn.as_str()
-        })
-        .filter_map(|p| {
-            let speaker = speakers.iter().find(|s| s.id == p.speaker_id)?;
-            Some((
-                stored::<Role>(&p.role, "session_participants.role").ok()?,
-                speaker_line(speaker, p.talk_title.as_deref()),
-            ))
-        })
-        .collect();
-    let roles = group_runs(announced, |(role, _)| *role)
-        .into_iter()
-        .map(|(role, people)| (role, people.into_iter().map(|(_, line)| line).collect()))
-        .collect();
-    let location = match session.room_id {
-        Some(id) => room::Entity::find_by_id(id).one(db).await?.map(|room| {
-            match room.venue.or(event.venue.clone()) {
-                Some(venue) => format!("{}, {venue}", room.name),
-                None => room.name,
-            }
-        }),
-        None if stored::<AttendanceMode>(&session.attendance, "sessions.attendance")?
-            .has_room() =>
+    let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+    let participants = queries::participants_of_sessions(db, &ids).await?;
+    let rooms = queries::rooms_of_event(db, event.id).await?;
+    let event_zones: Vec<DisplayZone> = stored_json(&event.display_zones, "events.display_zones")?;
+    let mut all = Vec::with_capacity(sessions.len());
+    for session in sessions {
+        let announced: Vec<(Role, String)> = participants
+            .iter()
+            .filter(|p| p.session_id == session.id)
+            .filter(|p| {
+                p.status != ParticipantStatus::Declined.as_str()
+                    && p.status != ParticipantStatus::Withdrawn.as_str()
+            })
+            .filter_map(|p| {
+                let speaker = speakers.iter().find(|s| s.id == p.speaker_id)?;
+                Some((
+                    stored::<Role>(&p.role, "session_participants.role").ok()?,
+                    speaker_line(speaker, p.talk_title.as_deref()),
+                ))
+            })
+            .collect();
+        let roles = group_runs(announced, |(role, _)| *role)
+            .into_iter()
+            .map(|(role, people)| (role, people.into_iter().map(|(_, line)| line).collect()))
+            .collect();
+        let location = match session
+            .room_id
+            .and_then(|id| rooms.iter().find(|r| r.id == id))
         {
-            event.venue.clone()
-        }
-        None => None,
-    };
-    Ok(SessionFacts {
-        uid: session_uid(state, session.id),
-        sequence: session.revision.max(0) as u32,
-        title: session.title.clone(),
-        event_title: event.title.clone(),
-        event_zones: stored_json::<Vec<DisplayZone>>(&event.display_zones, "events.display_zones")?,
-        starts_at: session.starts_at,
-        ends_at: session.ends_at,
-        description: session.description.clone(),
-        location,
-        online_url: if with_link {
-            session.online_url.clone()
-        } else {
-            None
-        },
-        roles,
-        questions: stored_json(&session.questions, "sessions.questions")?,
-        organiser: organiser_of(state, event),
-    })
+            Some(room) => Some(match room.venue.clone().or(event.venue.clone()) {
+                Some(venue) => format!("{}, {venue}", room.name),
+                None => room.name.clone(),
+            }),
+            None if stored::<AttendanceMode>(&session.attendance, "sessions.attendance")?
+                .has_room() =>
+            {
+                event.venue.clone()
+            }
+            None => None,
+        };
+        all.push(SessionFacts {
+            uid: session_uid(state, session.id),
+            sequence: session.revision.max(0) as u32,
+            title: session.title.clone(),
+            event_title: event.title.clone(),
+            event_zones: event_zones.clone(),
+            starts_at: session.starts_at,
+            ends_at: session.ends_at,
+            description: session.description.clone(),
+            location,
+            online_url: if with_link {
+                session.online_url.clone()
+            } else {
+                None
+            },
+            roles,
+            questions: stored_json(&session.questions, "sessions.questions")?,
+            organiser: organiser_of(state, event),
+        });
+    }
+    Ok(all)
 }
 
 pub fn registrant(registration: &registration::Model) -> AppResult<Recipient> {

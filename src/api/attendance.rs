@@ -329,7 +329,8 @@ pub async fn decide_seat(
             active.status = Set("confirmed".into());
             active.updated_at = Set(now);
             active.update(&*txn).await?;
-            invite_to_seat(&*txn, &state, &event, &session, &model, seat_id).await?;
+            let facts = crate::notify::session_facts(&*txn, &state, &event, &session, true).await?;
+            invite_to_seat(&*txn, &state, &event, &facts, &session, &model, seat_id).await?;
         }
         SeatAction::Cancel if seat.status != "cancelled" => {
             if let Some(freed) = release_seat(&*txn, &state, &event, &model, seat, now).await? {

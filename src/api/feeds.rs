@@ -44,9 +44,9 @@ async fn entries(
     with_link: bool,
 ) -> AppResult<Vec<Entry>> {
     let lang = UiLanguage::for_code(&event.default_language);
+    let all_facts = notify::sessions_facts(db, state, event, sessions, with_link).await?;
     let mut entries = Vec::with_capacity(sessions.len());
-    for session in sessions {
-        let facts = notify::session_facts(db, state, event, session, with_link).await?;
+    for (session, facts) in sessions.iter().zip(all_facts) {
         entries.push(Entry {
             description: calendar_description(&facts, lang),
             uid: facts.uid,

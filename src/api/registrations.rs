@@ -27,7 +27,7 @@ use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
 use crate::domain::vocab::{AttendanceMode, SessionStatus};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
-use crate::mail::compose::{SessionLine, SessionMail, registration_email};
+use crate::mail::compose::{SessionFacts, SessionLine, SessionMail, registration_email};
 use crate::mail::outbox::{NewMail, enqueue};
 use crate::notify;
 use crate::security;
@@ -295,11 +295,11 @@ pub(crate) async fn invite_to_seat(
     db: &impl ConnectionTrait,
     state: &AppState,
     event: &event::Model,
+    facts: &SessionFacts,
     session: &session::Model,
     registration: &registration::Model,
     seat_id: i64,
 ) -> AppResult<()> {
-    let facts = notify::session_facts(db, state, event, session, true).await?;
     // A seat can be confirmed again after being given up: each confirmation is its own email.
     let key = format!(
         "attendance-{seat_id}-rev-{}-request-{}",
@@ -310,7 +310,7 @@ pub(crate) async fn invite_to_seat(
         db,
         state,
         event,
-        &facts,
+        facts,
         registration,
         SessionMail::Invitation,
         key,
@@ -491,7 +491,9 @@ pub async fn register(
     let mut lines = Vec::new();
     let recipient = notify::registrant(&saved)?;
     let own = DisplayZone::named(recipient.zone);
-    for session in &wanted {
+    // One read of speakers, participants and rooms for all the sessions, not one per session.
+    let all_facts = notify::sessions_facts(&*txn, &state, &event, &wanted, true).await?;
+    for (session, facts) in wanted.iter().zip(&all_facts) {
         let mode = input
             .attendance
             .at(stored(&session.attendance, "sessions.attendance")?)
@@ -509,7 +511,7 @@ pub async fn register(
         .insert(&*txn)
         .await?;
         if status == "confirmed" {
-            invite_to_seat(&*txn, &state, &event, session, &saved, seat.id).await?;
+            invite_to_seat(&*txn, &state, &event, facts, session, &saved, seat.id).await?;
         }
         lines.push(SessionLine {
             title: session.title.clone(),
@@ -763,7 +765,8 @@ pub async fn update_registration(
             }
         };
         if status == "confirmed" {
-            invite_to_seat(&*txn, &state, &event, session, &model, seat.id).await?;
+            let facts = notify::session_facts(&*txn, &state, &event, session, true).await?;
+            invite_to_seat(&*txn, &state, &event, &facts, session, &model, seat.id).await?;
         }
     }
     for session in freed.values() {
