@@ -403,9 +403,8 @@ pub async fn register(
     check_lengths(&input)?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
-    let event = queries::event_by_slug(&*txn, &slug).await?;
     // The event row is the lock that serialises seat-giving for this event on PostgreSQL.
-    let event = queries::event_for_update(&*txn, event.id).await?;
+    let event = queries::event_by_slug_for_update(&*txn, &slug).await?;
     let email_key = input.email.normalized();
     if let Some(existing) = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event.id))

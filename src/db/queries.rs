@@ -41,6 +41,19 @@ pub async fn session_for_update(
         .ok_or(AppError::NotFound("session"))
 }
 
+/// The event named by `slug`, locked for the rest of the transaction.
+pub async fn event_by_slug_for_update(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<event::Model> {
+    event::Entity::find()
+        .filter(event::Column::Slug.eq(slug))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("event"))
+}
+
 pub async fn event_for_update(db: &impl ConnectionTrait, id: i64) -> AppResult<event::Model> {
     event::Entity::find_by_id(id)
         .lock_exclusive()
