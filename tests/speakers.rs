@@ -90,11 +90,45 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
     let answered = app
         .request(reqwest::Method::POST, &link)
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("decision=confirm&note=Avec+plaisir")
+        // Available in the afternoon of 7 December, Izmir time; the blank second row is skipped.
+        .body("decision=confirm&note=Avec+plaisir&available_from=2021-12-07T15%3A00&available_until=2021-12-07T19%3A00&available_from=&available_until=")
         .send()
         .await
         .unwrap();
     assert_eq!(answered.status(), StatusCode::OK);
+    let speaker_id = body(
+        app.get(&format!(
+            "/api/v1/events/izmir-2021/sessions/{session}/participants"
+        ))
+        .await,
+    )
+    .await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == participant)
+        .unwrap()["speaker_id"]
+        .clone();
+    let windows = body(
+        app.get_as(
+            &app.admin_token,
+            &format!("/api/v1/events/izmir-2021/speakers/{speaker_id}/availability"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(windows["zone"], "Europe/Istanbul", "{windows}");
+    assert_eq!(
+        (
+            &windows["windows"][0]["starts_at"],
+            &windows["windows"][0]["ends_at"]
+        ),
+        (
+            &json!("2021-12-07T12:00:00Z"),
+            &json!("2021-12-07T16:00:00Z")
+        ),
+        "{windows}"
+    );
     let participants = body(
         app.get(&format!(
             "/api/v1/events/izmir-2021/sessions/{session}/participants"

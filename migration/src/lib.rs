@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_programme;
 mod m20261124_000002_attendance_and_outbox;
 mod m20261125_000003_speaker_invitations;
+mod m20261125_000004_availability_and_versions;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_programme::Migration),
             Box::new(m20261124_000002_attendance_and_outbox::Migration),
             Box::new(m20261125_000003_speaker_invitations::Migration),
+            Box::new(m20261125_000004_availability_and_versions::Migration),
         ]
     }
 }

@@ -37,6 +37,7 @@ fn person_key(speaker: &speaker::Model) -> String {
 
 pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<ConflictReport> {
     let db = &state.db.conn;
+    let mut availability = super::availability::availability_of_event(db, event.id).await?;
     let rooms: HashMap<i64, RoomFacts> = queries::rooms_of_event(db, event.id)
         .await?
         .into_iter()
@@ -47,6 +48,7 @@ pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<C
                     id: r.id,
                     name: r.name,
                     capacity: r.capacity,
+                    available: availability.rooms.remove(&r.id).unwrap_or_default(),
                 },
             )
         })
@@ -76,6 +78,11 @@ pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<C
             contribution: stored(&p.contribution, "session_participants.contribution")?,
             status: stored(&p.status, "session_participants.status")?,
             zone: stored(&person.timezone, "speakers.timezone")?,
+            available: availability
+                .speakers
+                .get(&p.speaker_id)
+                .cloned()
+                .unwrap_or_default(),
         });
     }
     // The same people (by email) in other events' published sessions.
@@ -166,6 +173,10 @@ pub struct Published {
     pub published: Vec<i64>,
     /// Warnings remain visible to organisers but do not block.
     pub warnings: usize,
+    /// The programme version now public (a new one only if something changed).
+    pub version: Option<i32>,
+    /// What this publication changed in the public programme.
+    pub changes: Vec<crate::domain::versions::SessionChange>,
 }
 
 /// Publishes every draft session, unless error-level conflicts remain (409, listing them).
@@ -211,9 +222,14 @@ pub async fn publish(
         .filter(session::Column::Id.is_in(drafts.clone()))
         .exec(&*txn)
         .await?;
+    let publisher = super::versions::publisher_email(&*txn, access.organiser.user_id).await?;
+    let (version, changes) =
+        super::versions::record_version(&*txn, &event, publisher, state.clock.now()).await?;
     txn.commit().await?;
     Ok(Json(Published {
         published: drafts,
         warnings: report.warnings,
+        version,
+        changes,
     }))
 }

@@ -2,6 +2,7 @@
 
 pub mod attendance;
 pub mod auth;
+pub mod availability;
 pub mod conflicts;
 pub mod events;
 pub mod extract;
@@ -18,6 +19,7 @@ pub mod speakers;
 pub mod speaking;
 pub mod time;
 pub mod users;
+pub mod versions;
 
 use std::str::FromStr;
 
@@ -39,9 +41,6 @@ use crate::state::AppState;
         (name = "events", description = "Events and their organisers"),
         (name = "programme", description = "Sessions, rooms, speakers and who speaks where"),
         (name = "directory", description = "Organisations and cities"),
-        (name = "attendance", description = "Registration, seats and waitlists"),
-        (name = "calendar", description = "iCalendar feeds"),
-        (name = "time", description = "Time-zone conversion and cross-zone slot finding"),
         (name = "attendance", description = "Registration, seats and waitlists"),
         (name = "calendar", description = "iCalendar feeds"),
         (name = "time", description = "Time-zone conversion and cross-zone slot finding"),
@@ -106,6 +105,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(conflicts::list_conflicts))
         .routes(routes!(speaking::invite))
         .routes(routes!(conflicts::publish))
+        .routes(routes!(versions::list_versions))
+        .routes(routes!(versions::get_version))
+        .routes(routes!(versions::get_changelog))
+        .routes(routes!(
+            availability::speaker_availability,
+            availability::set_speaker_availability
+        ))
+        .routes(routes!(
+            availability::room_availability,
+            availability::set_room_availability
+        ))
         .routes(routes!(attendance::attendance_report))
         .routes(routes!(attendance::registrations_csv))
         .routes(routes!(attendance::decide_seat))

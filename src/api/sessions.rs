@@ -123,6 +123,9 @@ pub struct SessionView {
     /// Raised whenever a published session changes in a way calendars show (iCalendar SEQUENCE).
     pub revision: i32,
     pub participants: Vec<ParticipantView>,
+    /// After a change (PATCH): the conflicts this session is now part of, re-checked at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<Vec<crate::domain::conflicts::Conflict>>,
 }
 
 impl SessionView {
@@ -153,6 +156,7 @@ impl SessionView {
             recorded: model.recorded,
             revision: model.revision,
             participants,
+            conflicts: None,
         })
     }
 }
@@ -411,9 +415,17 @@ pub async fn update_session(
         };
         notify::session_changed(&*txn, &state, &event, &saved, kind, now).await?;
     }
-    let view = session_view(&*txn, event.id, saved, true).await?;
+    let mut view = session_view(&*txn, event.id, saved, true).await?;
     txn.commit().await?;
     state.mail_queued();
+    let report = super::conflicts::conflicts_of(&state, &event).await?;
+    view.conflicts = Some(
+        report
+            .conflicts
+            .into_iter()
+            .filter(|c| c.session_ids.contains(&id))
+            .collect(),
+    );
     Ok(Json(view))
 }
 

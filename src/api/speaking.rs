@@ -10,16 +10,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::OrganiserOf;
+use super::availability::{Owner, WindowInput, replace_windows, resolve_windows};
 use super::extract::ApiPath;
 use super::participants::ParticipantView;
 use super::stored;
 use crate::db::entities::{event, participant, session, speaker, speaker_invitation};
 use crate::db::queries;
 use crate::domain::format::zoned_times;
+use crate::domain::local_time::TimeInput;
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::{ParticipantStatus, Role};
 use crate::domain::zone::{DisplayZone, Zone};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::mail::compose::{Recipient, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
 use crate::notify;
@@ -208,12 +210,53 @@ pub struct Answer {
     pub decision: Decision,
     #[serde(default)]
     pub note: Option<String>,
+    /// JSON: when the speaker can take part during the event, in their own zone.
+    #[serde(default)]
+    pub availability: Vec<WindowInput>,
+    /// Form: the same windows as parallel `available_from` / `available_until` fields
+    /// (`datetime-local` values); blank pairs are skipped.
+    #[serde(default)]
+    pub available_from: Vec<String>,
+    #[serde(default)]
+    pub available_until: Vec<String>,
+}
+
+impl Answer {
+    /// Every window given, whichever way it came.
+    fn windows(&self) -> Result<Vec<WindowInput>, AppError> {
+        let mut windows = self.availability.clone();
+        let mut errors = FieldErrors::default();
+        for (i, (from, until)) in self
+            .available_from
+            .iter()
+            .zip(
+                self.available_until
+                    .iter()
+                    .chain(std::iter::repeat(&String::new())),
+            )
+            .enumerate()
+        {
+            if from.trim().is_empty() && until.trim().is_empty() {
+                continue;
+            }
+            let starts_at =
+                errors.check(&format!("available_from[{i}]"), from.parse::<TimeInput>());
+            let ends_at =
+                errors.check(&format!("available_until[{i}]"), until.parse::<TimeInput>());
+            if let (Some(starts_at), Some(ends_at)) = (starts_at, ends_at) {
+                windows.push(WindowInput { starts_at, ends_at });
+            }
+        }
+        errors.into_result()?;
+        Ok(windows)
+    }
 }
 
 /// Records the speaker's answer, uses up the link, tells the organisers, and on a confirmation
 /// sends the speaker the confirmed calendar entry.
 pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<ParticipantView> {
     let now = state.clock.now();
+    let given_windows = answer.windows()?;
     let note = answer
         .note
         .map(|n| n.trim().to_owned())
@@ -223,6 +266,19 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
     }
     let txn = state.db.begin_write().await?;
     let found = invitation_by_token(&*txn, token, now).await?;
+    if !given_windows.is_empty() {
+        let zone: Zone = stored(&found.person.timezone, "speakers.timezone")?;
+        let mut errors = FieldErrors::default();
+        let windows = resolve_windows(&mut errors, "availability", zone, &given_windows);
+        errors.into_result()?;
+        replace_windows(
+            &*txn,
+            found.event.id,
+            Owner::Speaker(found.person.id),
+            &windows,
+        )
+        .await?;
+    }
     let status = match answer.decision {
         Decision::Confirm => ParticipantStatus::Confirmed,
         Decision::Decline => ParticipantStatus::Declined,

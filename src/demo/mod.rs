@@ -122,5 +122,7 @@ async fn load(
             insert_participant(txn, &session, input, now).await?;
         }
     }
+    // The printed programme is the first published version.
+    crate::api::versions::record_version(txn, &event, None, now).await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
+use super::availability::{Window, covers};
 use super::vocab::{AttendanceMode, Contribution, ParticipantStatus, Role};
 use super::zone::Zone;
 
@@ -21,6 +22,8 @@ pub enum ConflictKind {
     LiveRemoteAtNight,
     TwoRolesAtOnce,
     NoTransitionTime,
+    OutsideAvailability,
+    RoomUnavailable,
 }
 
 /// Errors stop publication; warnings are for the organisers to judge.
@@ -63,6 +66,8 @@ pub struct RoomFacts {
     pub id: i64,
     pub name: String,
     pub capacity: Option<i32>,
+    /// When the room can be used; empty means any time.
+    pub available: Vec<Window>,
 }
 
 pub struct SlotFacts {
@@ -75,6 +80,8 @@ pub struct SlotFacts {
     pub contribution: Contribution,
     pub status: ParticipantStatus,
     pub zone: Zone,
+    /// When the person said they can take part; empty means any time.
+    pub available: Vec<Window>,
 }
 
 /// A session of another event a person of this one also speaks in.
@@ -186,6 +193,21 @@ pub fn find_conflicts(
                 ),
             ));
         }
+        if let Some(room) = &s.room
+            && !covers(&room.available, s.starts_at, s.ends_at)
+        {
+            found.push(conflict(
+                ConflictKind::RoomUnavailable,
+                Severity::Error,
+                vec![s.id],
+                vec![],
+                format!(
+                    "La salle {} n'est pas disponible pour « {} ».",
+                    room.name, s.title
+                ),
+                format!("Room {} is not available for \"{}\".", room.name, s.title),
+            ));
+        }
         if let (Some(capacity), Some(room)) = (s.capacity, &s.room)
             && let Some(seats) = room.capacity
             && capacity > seats
@@ -256,6 +278,22 @@ pub fn find_conflicts(
         let Some(sa) = session(a.session_id) else {
             continue;
         };
+        if !covers(&a.available, sa.starts_at, sa.ends_at) {
+            found.push(conflict(
+                ConflictKind::OutsideAvailability,
+                Severity::Error,
+                vec![sa.id],
+                vec![a.speaker_id],
+                format!(
+                    "{} n'est pas disponible pour « {} » (d'après ses disponibilités).",
+                    a.name, sa.title
+                ),
+                format!(
+                    "{} is not available for \"{}\" (per their availability).",
+                    a.name, sa.title
+                ),
+            ));
+        }
         if a.contribution == Contribution::Remote && touches_night(a.zone, sa.starts_at, sa.ends_at)
         {
             found.push(conflict(
@@ -377,6 +415,7 @@ mod tests {
             id: 1,
             name: "Hall".into(),
             capacity: Some(100),
+            available: vec![],
         }
     }
 
@@ -409,6 +448,7 @@ mod tests {
             contribution,
             status: ParticipantStatus::Confirmed,
             zone: zone.parse().unwrap(),
+            available: vec![],
         }
     }
 
@@ -500,6 +540,7 @@ mod tests {
             id: 2,
             name: "Side room".into(),
             capacity: None,
+            available: vec![],
         };
         let sessions = [
             session(
@@ -570,5 +611,65 @@ mod tests {
         let found = find_conflicts(&event(), &sessions, &slots, &elsewhere);
         assert_eq!(kinds(&found), [ConflictKind::SpeakerOverlap]);
         assert!(found[0].message_en.contains("Intercultural cities"));
+    }
+}
+
+#[cfg(test)]
+mod availability_tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_speaker_or_room_scheduled_outside_their_windows_is_an_error() {
+        let morning = Window {
+            starts_at: at("2021-12-10T06:00:00Z"),
+            ends_at: at("2021-12-10T10:00:00Z"),
+        };
+        let hall = RoomFacts {
+            id: 1,
+            name: "Hall".into(),
+            capacity: None,
+            available: vec![morning],
+        };
+        let sessions = [SessionFacts {
+            id: 1,
+            title: "Afternoon".into(),
+            starts_at: at("2021-12-10T11:00:00Z"),
+            ends_at: at("2021-12-10T12:00:00Z"),
+            attendance: AttendanceMode::OnSite,
+            room: Some(hall),
+            has_link: false,
+            capacity: None,
+        }];
+        let slots = [SlotFacts {
+            session_id: 1,
+            speaker_id: 7,
+            person: "mayor".into(),
+            name: "Mayor".into(),
+            role: Role::Opening,
+            contribution: Contribution::Live,
+            status: ParticipantStatus::Confirmed,
+            zone: "Europe/Istanbul".parse().unwrap(),
+            available: vec![morning],
+        }];
+        let event = EventFacts {
+            starts_on: "2021-12-07".parse().unwrap(),
+            ends_on: "2021-12-10".parse().unwrap(),
+            zone: "Europe/Istanbul".parse().unwrap(),
+        };
+        let found = find_conflicts(&event, &sessions, &slots, &[]);
+        let kinds: Vec<_> = found.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ConflictKind::RoomUnavailable,
+                ConflictKind::OutsideAvailability
+            ]
+        );
+        assert!(found.iter().all(|c| c.severity == Severity::Error));
+        assert_eq!(found[1].speaker_ids, [7]);
     }
 }

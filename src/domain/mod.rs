@@ -1,6 +1,7 @@
 //! The pure core: vocabulary, typed inputs, time zones, formatting, programme assembly.
 //! Nothing in here touches the network, the database, the clock or the file system.
 
+pub mod availability;
 pub mod calendar;
 pub mod changes;
 pub mod conflicts;
@@ -9,5 +10,6 @@ pub mod local_time;
 pub mod programme;
 pub mod slots;
 pub mod text;
+pub mod versions;
 pub mod vocab;
 pub mod zone;

@@ -3,11 +3,13 @@
 
 pub mod api_token;
 pub mod attendance;
+pub mod availability_window;
 pub mod event;
 pub mod event_organiser;
 pub mod organisation;
 pub mod outbox;
 pub mod participant;
+pub mod programme_version;
 pub mod registration;
 pub mod room;
 pub mod session;
