@@ -32,6 +32,9 @@ pub struct Settings {
     pub outbox_worker: bool,
     pub log_filter: String,
     pub log_format: LogFormat,
+    /// Signs the browser's CSRF cookie; several processes behind one address must share it.
+    /// `None`: a random key per process.
+    pub cookie_secret: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -150,7 +153,14 @@ impl Settings {
                 ));
             }
         };
+        let cookie_secret = var("CONVENE_COOKIE_SECRET");
+        if cookie_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(anyhow!(
+                "CONVENE_COOKIE_SECRET must be at least 32 characters long"
+            ));
+        }
         Ok(Settings {
+            cookie_secret,
             database_url,
             addr,
             public_url: public_url.trim_end_matches('/').to_owned(),

@@ -52,6 +52,7 @@ impl Application {
             });
         let state = AppState {
             db,
+            csrf: crate::state::csrf_config(&settings),
             settings: Arc::new(settings),
             clock,
             mailer,

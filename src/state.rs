@@ -17,6 +17,33 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Per-client limit on public write endpoints (`CONVENE_RATE_LIMIT`); `None` when off.
     pub public_writes: Option<Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>>,
+    /// How the public forms' CSRF cookie is made and checked.
+    pub csrf: axum_csrf::CsrfConfig,
+}
+
+impl axum::extract::FromRef<AppState> for axum_csrf::CsrfConfig {
+    fn from_ref(state: &AppState) -> Self {
+        state.csrf.clone()
+    }
+}
+
+/// A strict, HTTP-only cookie, signed with `CONVENE_COOKIE_SECRET` when set.
+pub fn csrf_config(settings: &Settings) -> axum_csrf::CsrfConfig {
+    use sha2::Digest;
+    let config = axum_csrf::CsrfConfig::default()
+        .with_cookie_name("convene_csrf")
+        .with_cookie_path("/events")
+        .with_cookie_same_site(axum_csrf::SameSite::Strict)
+        .with_http_only(true)
+        .with_secure(settings.public_url.starts_with("https://"));
+    match &settings.cookie_secret {
+        Some(secret) => config
+            .with_key(Some(axum_csrf::Key::from(&sha2::Sha512::digest(
+                secret.as_bytes(),
+            ))))
+            .with_salt(hex::encode(sha2::Sha256::digest(secret.as_bytes()))),
+        None => config,
+    }
 }
 
 impl AppState {

@@ -400,11 +400,35 @@ pub async fn register(
     ApiPath(slug): ApiPath<String>,
     ApiJson(input): ApiJson<NewRegistration>,
 ) -> AppResult<(StatusCode, Json<RegistrationView>)> {
+    let registered = register_attendee(&state, &slug, input).await?;
+    let status = if registered.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(registered.view)))
+}
+
+/// What a registration attempt produced.
+pub struct Registered {
+    /// False when this email was already registered (the existing registration is returned).
+    pub created: bool,
+    pub view: RegistrationView,
+    /// The management token, known only at creation (it is stored hashed).
+    pub manage_token: Option<String>,
+}
+
+/// Registers someone for an event: shared by the JSON API and the registration page.
+pub async fn register_attendee(
+    state: &AppState,
+    slug: &str,
+    input: NewRegistration,
+) -> AppResult<Registered> {
     check_lengths(&input)?;
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     // The event row is the lock that serialises seat-giving for this event on PostgreSQL.
-    let event = queries::event_by_slug_for_update(&*txn, &slug).await?;
+    let event = queries::event_by_slug_for_update(&*txn, slug).await?;
     let email_key = input.email.normalized();
     if let Some(existing) = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event.id))
@@ -412,9 +436,13 @@ pub async fn register(
         .one(&*txn)
         .await?
     {
-        let view = registration_view(&*txn, &state, existing, None).await?;
+        let view = registration_view(&*txn, state, existing, None).await?;
         txn.commit().await?;
-        return Ok((StatusCode::OK, Json(view)));
+        return Ok(Registered {
+            created: false,
+            view,
+            manage_token: None,
+        });
     }
 
     let published = queries::sessions_of_event(&*txn, event.id, false).await?;
@@ -491,7 +519,7 @@ pub async fn register(
     let recipient = notify::registrant(&saved)?;
     let own = DisplayZone::named(recipient.zone);
     // One read of speakers, participants and rooms for all the sessions, not one per session.
-    let all_facts = notify::sessions_facts(&*txn, &state, &event, &wanted, true).await?;
+    let all_facts = notify::sessions_facts(&*txn, state, &event, &wanted, true).await?;
     for (session, facts) in wanted.iter().zip(&all_facts) {
         let mode = input
             .attendance
@@ -510,7 +538,7 @@ pub async fn register(
         .insert(&*txn)
         .await?;
         if status == "confirmed" {
-            invite_to_seat(&*txn, &state, &event, facts, session, &saved, seat.id).await?;
+            invite_to_seat(&*txn, state, &event, facts, session, &saved, seat.id).await?;
         }
         lines.push(SessionLine {
             title: session.title.clone(),
@@ -523,7 +551,7 @@ pub async fn register(
             },
         });
     }
-    let organiser = notify::organiser_of(&state, &event);
+    let organiser = notify::organiser_of(state, &event);
     let attendance_word = match (input.attendance, recipient.lang) {
         (Mode::OnSite, UiLanguage::Fr) => "sur place",
         (Mode::Virtual, UiLanguage::Fr) => "en ligne",
@@ -536,8 +564,8 @@ pub async fn register(
         &event.title,
         attendance_word,
         &lines,
-        Some(&manage_url(&state, &manage_token)),
-        &notify::feed_url(&state, &saved.feed_token),
+        Some(&manage_url(state, &manage_token)),
+        &notify::feed_url(state, &saved.feed_token),
     )?;
     enqueue(
         &*txn,
@@ -553,10 +581,14 @@ pub async fn register(
         now,
     )
     .await?;
-    let view = registration_view(&*txn, &state, saved, Some(&manage_token)).await?;
+    let view = registration_view(&*txn, state, saved, Some(&manage_token)).await?;
     txn.commit().await?;
     state.mail_queued();
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok(Registered {
+        created: true,
+        view,
+        manage_token: Some(manage_token),
+    })
 }
 
 async fn by_token(db: &impl ConnectionTrait, token: &str) -> AppResult<registration::Model> {
@@ -571,12 +603,14 @@ async fn by_token(db: &impl ConnectionTrait, token: &str) -> AppResult<registrat
 }
 
 /// The registration a management token names, with its event's title.
-pub async fn view_by_token(state: &AppState, token: &str) -> AppResult<(RegistrationView, String)> {
+pub async fn view_by_token(
+    state: &AppState,
+    token: &str,
+) -> AppResult<(RegistrationView, crate::db::entities::event::Model)> {
     let db = &state.db.conn;
     let model = by_token(db, token).await?;
     let event = queries::event_for_read(db, model.event_id).await?;
-    let title = event.title.clone();
-    Ok((registration_view(db, state, model, None).await?, title))
+    Ok((registration_view(db, state, model, None).await?, event))
 }
 
 #[utoipa::path(get, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)),
@@ -664,9 +698,19 @@ pub async fn update_registration(
     ApiPath(token): ApiPath<String>,
     ApiJson(changes): ApiJson<RegistrationChanges>,
 ) -> AppResult<Json<RegistrationView>> {
+    Ok(Json(update_by_token(&state, &token, changes).await?))
+}
+
+/// Self-service changes through the management token: shared by the API and the page.
+pub async fn update_by_token(
+    state: &AppState,
+    token: &str,
+    changes: RegistrationChanges,
+) -> AppResult<RegistrationView> {
+    let state = state.clone();
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
-    let model = by_token(&*txn, &token).await?;
+    let model = by_token(&*txn, token).await?;
     if model.status != "active" {
         return Err(AppError::conflict(
             "status",
@@ -784,7 +828,7 @@ pub async fn update_registration(
     let view = registration_view(&*txn, &state, saved, None).await?;
     txn.commit().await?;
     state.mail_queued();
-    Ok(Json(view))
+    Ok(view)
 }
 
 /// Cancels the whole registration.

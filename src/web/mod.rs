@@ -1,30 +1,48 @@
-//! Server-rendered pages. For now the registrant's management page (`/r/{token}`) that every
-//! confirmation email links to, and the speaker's answer page (`/speak/{token}`); the programme
-//! and registration pages are still to come.
+//! Server-rendered pages for people with a browser: the programme (`/events/{slug}`), the
+//! registration form (`/events/{slug}/register`), the registrant's management page
+//! (`/r/{token}`) and the speaker's answer page (`/speak/{token}`). Templates live in
+//! `templates/pages/` (auto-escaped), the one stylesheet and script in `templates/assets/`.
 //!
-//! The page's forms need no separate CSRF token: the unguessable management token in the URL
-//! is the secret a forged request would need.
+//! The reader's zone and language come from the query (`?tz=`, `?lang=`), else from cookies
+//! set when they chose, else from the event; pages work without JavaScript, which only adds
+//! zone detection.
+
+mod manage;
+mod programme;
+mod register;
+mod speak;
+mod words;
 
 use std::sync::LazyLock;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use minijinja::{Environment, context};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono_tz::TZ_VARIANTS;
+use minijinja::Environment;
+use serde::Deserialize;
 
-use crate::api::extract::{ApiPath, parse_json};
-use crate::api::registrations::{cancel_by_token, erase_by_token, view_by_token};
-use crate::api::speaking::{Answer, Decision, answer, invitation_by_token};
 use crate::domain::text::UiLanguage;
+use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+
+pub use words::words;
 
 static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     for (name, source) in [
+        ("base.html", include_str!("../../templates/pages/base.html")),
+        (
+            "programme.html",
+            include_str!("../../templates/pages/programme.html"),
+        ),
+        (
+            "register.html",
+            include_str!("../../templates/pages/register.html"),
+        ),
         (
             "manage.html",
             include_str!("../../templates/pages/manage.html"),
@@ -41,13 +59,26 @@ static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// Security headers for every HTML page: no scripts, no framing, forms only to ourselves.
+const STYLESHEET: &str = include_str!("../../templates/assets/convene.css");
+const SCRIPT: &str = include_str!("../../templates/assets/convene.js");
+const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
+
+/// Renders a page template (HTML-escaped).
+fn render(name: &str, context: minijinja::Value) -> AppResult<String> {
+    PAGES
+        .get_template(name)
+        .and_then(|template| template.render(context))
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Security headers for every HTML page: our own stylesheet and script only, no framing,
+/// forms only to ourselves.
 fn page(html: String) -> Response {
     let mut response = Html(html).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -62,135 +93,156 @@ fn page(html: String) -> Response {
     response
 }
 
-fn words(lang: UiLanguage) -> minijinja::Value {
-    match lang {
-        UiLanguage::Fr => context! {
-            title => "Votre inscription", hello => "Bonjour", status => "statut", sessions => "Vos séances", session => "Séance",
-            time => "Heure (votre fuseau)", seat => "Place", join => "Rejoindre en ligne", feed => "Votre agenda personnel (abonnement)",
-            change => "Modifier", cancel => "Annuler mon inscription", erase => "Effacer mes données",
-            erase_note => "L'effacement annule aussi l'inscription et supprime vos données personnelles ; il est définitif.",
-        },
-        UiLanguage::En => context! {
-            title => "Your registration", hello => "Hello", status => "status", sessions => "Your sessions", session => "Session",
-            time => "Time (your zone)", seat => "Seat", join => "Join online", feed => "Your personal calendar (subscribe)",
-            change => "Change", cancel => "Cancel my registration", erase => "Erase my data",
-            erase_note => "Erasing also cancels your registration and deletes your personal data; it cannot be undone.",
-        },
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The canonical zone names a reader can pick, sorted (no aliases such as `US/Eastern`).
+pub static ZONE_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let regions = [
+        "Africa/",
+        "America/",
+        "Antarctica/",
+        "Asia/",
+        "Atlantic/",
+        "Australia/",
+        "Europe/",
+        "Indian/",
+        "Pacific/",
+    ];
+    let mut names: Vec<&'static str> = TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|name| regions.iter().any(|r| name.starts_with(r)) || *name == "UTC")
+        .collect();
+    names.sort_unstable();
+    names
+});
+
+const ZONE_COOKIE: &str = "convene_tz";
+const LANG_COOKIE: &str = "convene_lang";
+
+#[derive(Deserialize, Default)]
+pub struct ViewerQuery {
+    #[serde(default)]
+    tz: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// Who is reading: their language and, once known, their zone.
+pub struct Viewer {
+    pub lang: UiLanguage,
+    pub zone: Option<Zone>,
+    /// Whether the reader (or their cookie) chose the zone; otherwise the page script may detect it.
+    pub chosen: bool,
+}
+
+impl Viewer {
+    /// Reads the choice from the query, else the cookies; a new choice is remembered in the jar.
+    fn resolve(query: &ViewerQuery, jar: CookieJar, default_lang: &str) -> (Viewer, CookieJar) {
+        let mut jar = jar;
+        let lang = match query.lang.as_deref() {
+            Some(code @ ("fr" | "en")) => {
+                jar = jar.add(remembered(LANG_COOKIE, code));
+                UiLanguage::for_code(code)
+            }
+            _ => UiLanguage::for_code(
+                jar.get(LANG_COOKIE)
+                    .map(|c| c.value())
+                    .unwrap_or(default_lang),
+            ),
+        };
+        let (zone, chosen) = match query.tz.as_deref().map(str::trim) {
+            // An empty choice means "only the event's zones", and is remembered as such.
+            Some("") => {
+                jar = jar.add(remembered(ZONE_COOKIE, "-"));
+                (None, true)
+            }
+            Some(name) => match name.parse::<Zone>() {
+                Ok(zone) => {
+                    jar = jar.add(remembered(ZONE_COOKIE, zone.name()));
+                    (Some(zone), true)
+                }
+                Err(_) => (None, false),
+            },
+            None => match jar.get(ZONE_COOKIE).map(|c| c.value().to_owned()) {
+                Some(value) if value == "-" => (None, true),
+                Some(value) => match value.parse::<Zone>() {
+                    Ok(zone) => (Some(zone), true),
+                    Err(_) => (None, false),
+                },
+                None => (None, false),
+            },
+        };
+        (Viewer { lang, zone, chosen }, jar)
     }
-}
 
-async fn manage_page(
-    State(state): State<AppState>,
-    ApiPath(token): ApiPath<String>,
-) -> AppResult<Response> {
-    render_manage(&state, &token, None).await
-}
-
-async fn render_manage(state: &AppState, token: &str, done: Option<&str>) -> AppResult<Response> {
-    let (view, event_title) = view_by_token(state, token).await?;
-    let lang = UiLanguage::for_code(&view.language);
-    let html = PAGES
-        .get_template("manage.html")
-        .and_then(|template| {
-            template.render(context! {
-                lang => lang.code(), t => words(lang), event_title => event_title, name => &view.name, status => &view.status,
-                attendance => &view.attendance, sessions => &view.sessions, feed_url => &view.feed_url,
-                active => view.status == "active", base => format!("/r/{token}"), done => done,
+    /// Links to the same page in each language, keeping the zone.
+    fn language_links(&self, path: &str) -> Vec<minijinja::Value> {
+        [("fr", "Français"), ("en", "English")]
+            .into_iter()
+            .map(|(code, name)| {
+                let mut query = form_urlencoded::Serializer::new(String::new());
+                query.append_pair("lang", code);
+                if let Some(zone) = self.zone {
+                    query.append_pair("tz", zone.name());
+                }
+                minijinja::context! {
+                    code => code, name => name, current => self.lang.code() == code,
+                    href => format!("{path}?{}", query.finish()),
+                }
             })
-        })
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(page(html))
-}
-
-async fn cancel_form(
-    State(state): State<AppState>,
-    ApiPath(token): ApiPath<String>,
-) -> AppResult<Response> {
-    cancel_by_token(&state, &token).await?;
-    Ok(Redirect::to(&format!("/r/{token}")).into_response())
-}
-
-async fn erase_form(
-    State(state): State<AppState>,
-    ApiPath(token): ApiPath<String>,
-) -> AppResult<Response> {
-    erase_by_token(&state, &token).await?;
-    Ok(page("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Erased</title></head><body><main><p>Your data has been erased. / Vos données ont été effacées.</p></main></body></html>".into()))
-}
-
-fn speak_words(lang: UiLanguage) -> minijinja::Value {
-    match lang {
-        UiLanguage::Fr => context! {
-            role => "Votre rôle", question => "Pouvez-vous intervenir ?", confirm => "Oui, je confirme", decline => "Non, je décline",
-            note => "Un mot pour les organisateurs (facultatif)", send => "Envoyer", thanks => "Merci",
-        },
-        UiLanguage::En => context! {
-            role => "Your role", question => "Can you take this slot?", confirm => "Yes, I confirm", decline => "No, I decline",
-            note => "A note for the organisers (optional)", send => "Send", thanks => "Thank you",
-        },
+            .collect()
     }
 }
 
-async fn speak_page(
-    State(state): State<AppState>,
-    ApiPath(token): ApiPath<String>,
-) -> AppResult<Response> {
-    let found = invitation_by_token(&state.db.conn, &token, state.clock.now()).await?;
-    let lang = found.lang();
-    let html = PAGES
-        .get_template("speak.html")
-        .and_then(|template| {
-            template.render(context! {
-                lang => lang.code(), t => speak_words(lang), title => &found.session.title, event_title => &found.event.title,
-                role => found.role().map(|r| r.label(lang)).unwrap_or_default(), talk_title => &found.slot.talk_title,
-                times => found.times().unwrap_or_default(), token => &token,
-            })
-        })
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(page(html))
-}
-
-/// The answer arrives from the page's form (`decision=confirm&note=…`) or as JSON with the same fields.
-async fn speak_answer(
-    State(state): State<AppState>,
-    ApiPath(token): ApiPath<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> AppResult<Response> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let given: Answer = if is_json {
-        parse_json(&body)?
-    } else {
-        serde_html_form::from_bytes(&body).map_err(|e| {
-            AppError::invalid("decision", format!("choose confirm or decline ({e})"))
-        })?
-    };
-    let decision = given.decision;
-    let participant = answer(&state, &token, given).await?;
-    if is_json {
-        return Ok(axum::Json(participant).into_response());
-    }
-    let lang = UiLanguage::En;
-    let message = match decision {
-        Decision::Confirm => {
-            "Your answer is recorded: you confirmed. A calendar invitation is on its way. / Votre confirmation est enregistrée."
-        }
-        Decision::Decline => "Your answer is recorded: you declined. / Votre refus est enregistré.",
-    };
-    let html = PAGES
-        .get_template("speak.html")
-        .and_then(|template| template.render(context! { lang => lang.code(), t => speak_words(lang), answered => message, title => "", event_title => "" }))
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(page(html))
+fn remembered(name: &'static str, value: &str) -> Cookie<'static> {
+    Cookie::build((name, value.to_owned()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .max_age(time::Duration::days(365))
+        .build()
 }
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/speak/{token}", get(speak_page).post(speak_answer))
-        .route("/r/{token}", get(manage_page))
-        .route("/r/{token}/cancel", post(cancel_form))
-        .route("/r/{token}/erase", post(erase_form))
+        .route(
+            "/assets/convene.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLESHEET) }),
+        )
+        .route(
+            "/assets/convene.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
+        )
+        .route(
+            "/assets/favicon.svg",
+            get(|| async { asset("image/svg+xml", FAVICON) }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async { asset("image/svg+xml", FAVICON) }),
+        )
+        .route("/events/{slug}", get(programme::programme_page))
+        .route(
+            "/events/{slug}/register",
+            get(register::register_page).post(register::register_form),
+        )
+        .route(
+            "/speak/{token}",
+            get(speak::speak_page).post(speak::speak_answer),
+        )
+        .route("/r/{token}", get(manage::manage_page))
+        .route("/r/{token}/update", post(manage::update_form))
+        .route("/r/{token}/cancel", post(manage::cancel_form))
+        .route("/r/{token}/erase", post(manage::erase_form))
 }

@@ -1,0 +1,108 @@
+//! The public pages in a real browser: Debian's headless Chromium driven by Playwright
+//! (`tests/browser/e2e.mjs`), against the real app and a real SMTP server. Open the Izmir
+//! programme, let the page detect the zone, switch to Tokyo, switch language, register on
+//! site through the form, follow the management link from the email, cancel. Screenshots of
+//! the programme (desktop and phone widths) land in `target/browser-artefacts/`.
+//!
+//! Needs `/usr/bin/chromium` (Debian package `chromium`) and `npm ci` in `tests/browser`;
+//! `.ci/run` installs both and runs this with `cargo test --test browser -- --ignored`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::smtp::TestSmtp;
+use common::*;
+use reqwest::StatusCode;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+async fn run_phase(phase: &str, target: &str, artefacts: &Path) {
+    // Off the runtime's thread: the app under test is served by this same runtime.
+    let mut command = std::process::Command::new("node");
+    command
+        .arg("e2e.mjs")
+        .arg(phase)
+        .arg(target)
+        .arg(artefacts)
+        .current_dir(browser_dir());
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the node process was awaited")
+        .expect("node runs (install Node.js, then `npm ci` in tests/browser)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "browser phase {phase} failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("all browser checks passed"), "{stdout}");
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and Node.js; run by .ci/run with --ignored"]
+async fn programme_zone_language_registration_and_cancellation_in_chromium() {
+    assert!(
+        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
+        "Chromium is not installed: apt-get install chromium (or set CHROMIUM)"
+    );
+    assert!(
+        browser_dir().join("node_modules/playwright-core").exists(),
+        "run `npm ci` in tests/browser first"
+    );
+    let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artefacts");
+    std::fs::create_dir_all(&artefacts).expect("artefact folder");
+    let smtp = TestSmtp::start();
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: vec![("CONVENE_SMTP_URL", smtp.url())],
+        ..Options::default()
+    })
+    .await;
+
+    run_phase("programme", &app.address, &artefacts).await;
+    for shot in ["programme-desktop.png", "programme-phone.png"] {
+        let size = std::fs::metadata(artefacts.join(shot))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 10_000, "screenshot {shot} missing or empty");
+    }
+
+    // The confirmation email carries the management link; follow it in the browser.
+    app.dispatch_all_pending_emails().await;
+    let confirmation = smtp
+        .messages_to("ulas@example.org")
+        .into_iter()
+        .find(|m| {
+            m.parsed()
+                .subject()
+                .is_some_and(|s| s.starts_with("Inscription enregistrée"))
+        })
+        .expect("a confirmation email");
+    let text = confirmation.parsed().body_text(0).unwrap().into_owned();
+    let token = regex::Regex::new(r"http://convene\.test/r/([A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .expect("the email carries the management link")[1]
+        .to_owned();
+    let registration = body(app.get(&format!("/api/v1/registrations/{token}")).await).await;
+    assert_eq!(registration["attendance"], "on_site");
+    assert_eq!(registration["timezone"], "Asia/Tokyo");
+    assert_eq!(registration["status"], "active");
+
+    run_phase("manage", &format!("{}/r/{token}", app.address), &artefacts).await;
+
+    let after = app.get(&format!("/api/v1/registrations/{token}")).await;
+    assert_eq!(after.status(), StatusCode::OK);
+    assert_eq!(body(after).await["status"], "cancelled");
+    // The cancellation sent calendar cancellations for the confirmed seats.
+    app.dispatch_all_pending_emails().await;
+    let cancels = smtp
+        .messages_to("ulas@example.org")
+        .into_iter()
+        .filter(|m| String::from_utf8_lossy(&m.data).contains("METHOD:CANCEL"))
+        .count();
+    assert!(cancels > 0, "calendar cancellations after cancelling");
+}
