@@ -7,6 +7,7 @@ mod m20261124_000001_programme;
 mod m20261124_000002_attendance_and_outbox;
 mod m20261125_000003_speaker_invitations;
 mod m20261125_000004_availability_and_versions;
+mod m20261125_000005_schedule_guids;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_attendance_and_outbox::Migration),
             Box::new(m20261125_000003_speaker_invitations::Migration),
             Box::new(m20261125_000004_availability_and_versions::Migration),
+            Box::new(m20261125_000005_schedule_guids::Migration),
         ]
     }
 }

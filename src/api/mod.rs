@@ -14,6 +14,7 @@ pub mod participants;
 pub mod programme;
 pub mod registrations;
 pub mod rooms;
+pub mod schedule;
 pub mod sessions;
 pub mod speakers;
 pub mod speaking;
@@ -105,6 +106,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(conflicts::list_conflicts))
         .routes(routes!(speaking::invite))
         .routes(routes!(conflicts::publish))
+        .routes(routes!(schedule::schedule_xml))
+        .routes(routes!(schedule::schedule_json))
+        .routes(routes!(schedule::import))
         .routes(routes!(versions::list_versions))
         .routes(routes!(versions::get_version))
         .routes(routes!(versions::get_changelog))

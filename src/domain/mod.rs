@@ -8,6 +8,7 @@ pub mod conflicts;
 pub mod format;
 pub mod local_time;
 pub mod programme;
+pub mod schedule;
 pub mod slots;
 pub mod text;
 pub mod versions;

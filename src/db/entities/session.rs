@@ -25,6 +25,8 @@ pub struct Model {
     pub status: String,
     /// Calendar SEQUENCE: bumped whenever a published session changes in a way attendees must see.
     pub revision: i32,
+    /// Identifier in exchanged schedules (frab `guid`); derived from the id when not imported.
+    pub guid: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

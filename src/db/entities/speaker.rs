@@ -20,6 +20,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Unguessable name of the speaker's personal calendar feed.
     pub feed_token: Option<String>,
+    /// Identifier in exchanged schedules (frab `guid`); derived from the id when not imported.
+    pub guid: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

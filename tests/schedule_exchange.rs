@@ -1,0 +1,308 @@
+//! frab / c3voc schedule exchange: exports valid against the published JSON schema (the XSD is
+//! checked by `.ci/run` with xmllint on the samples written here), imports with dry run, clear
+//! errors, and lossless Convene-to-Convene round trips through both formats.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const JSON_SCHEMA: &str = include_str!("fixtures/schemas/schedule.schema.json");
+
+async fn export(app: &TestApp, slug: &str, format: &str) -> String {
+    let response = app
+        .get(&format!("/api/v1/events/{slug}/schedule.{format}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+async fn import(
+    app: &TestApp,
+    slug: &str,
+    content_type: &str,
+    body: &str,
+    dry_run: bool,
+) -> reqwest::Response {
+    app.request(
+        reqwest::Method::POST,
+        &format!("/api/v1/events/{slug}/import?dry_run={dry_run}"),
+    )
+    .bearer_auth(&app.admin_token)
+    .header("content-type", content_type)
+    .body(body.to_owned())
+    .send()
+    .await
+    .unwrap()
+}
+
+/// The carried schedule with what legitimately differs between two events removed.
+fn comparable(export: &Value) -> Value {
+    let mut carried = export["schedule"]["convene"].clone();
+    carried["conference"]["slug"] = Value::Null;
+    carried["conference"]["url"] = Value::Null;
+    carried["conference"]["title"] = Value::Null;
+    for session in carried["sessions"].as_array_mut().unwrap() {
+        session["id"] = Value::Null;
+    }
+    carried
+}
+
+/// Equal, or the first place where they differ (the documents are too long to print whole).
+fn assert_same(left: &Value, right: &Value) {
+    fn walk(path: &str, a: &Value, b: &Value) -> Option<String> {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
+                walk(
+                    &format!("{path}.{k}"),
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                )
+            }),
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| walk(&format!("{path}[{i}]"), p, q)),
+            _ if a == b => None,
+            _ => Some(format!("{path}: {a} != {b}")),
+        }
+    }
+    if let Some(difference) = walk("", left, right) {
+        panic!("round trip lost something at {difference}");
+    }
+}
+
+fn save_sample(name: &str, text: &str) {
+    if let Some(dir) = std::env::var_os("CONVENE_SCHEDULE_SAMPLES") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(name), text).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_izmir_exports_are_valid_and_carry_roles_without_private_data() {
+    let app = spawn_demo().await;
+    let json_text = export(&app, "izmir-2021", "json").await;
+    let xml = export(&app, "izmir-2021", "xml").await;
+    save_sample("izmir-2021.schedule.json", &json_text);
+    save_sample("izmir-2021.schedule.xml", &xml);
+
+    let document: Value = serde_json::from_str(&json_text).unwrap();
+    let schema: Value = serde_json::from_str(JSON_SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    let days = document["schedule"]["conference"]["days"]
+        .as_array()
+        .unwrap();
+    assert_eq!(days.len(), 3, "7, 8 and 10 December");
+    let first = &days[0]["rooms"]["Online"][0];
+    assert_eq!(first["date"], "2021-12-07T16:00:00+03:00");
+    assert_eq!(first["start"], "16:00");
+    assert_eq!(first["duration"], "01:30");
+    let moderator = first["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Ayten Alkan")
+        .unwrap();
+    assert_eq!(moderator["role"], "moderator");
+    for secret in ["meet.example.org", "@example.org", "feed_token"] {
+        assert!(
+            !json_text.contains(secret) && !xml.contains(secret),
+            "{secret} leaked"
+        );
+    }
+    assert!(
+        xml.contains("<?convene {"),
+        "Convene's data rides in a processing instruction"
+    );
+    assert!(xml.contains(r#"<event guid=""#) && xml.contains("<person guid="));
+}
+
+#[tokio::test]
+async fn importing_the_izmir_export_into_another_event_recreates_it_and_a_dry_run_writes_nothing() {
+    let app = spawn_demo().await;
+    let original: Value = serde_json::from_str(&export(&app, "izmir-2021", "json").await).unwrap();
+    app.create("/api/v1/events", event_payload("izmir-copy"))
+        .await;
+
+    let dry = import(
+        &app,
+        "izmir-copy",
+        "application/json",
+        &original.to_string(),
+        true,
+    )
+    .await;
+    assert_eq!(dry.status(), StatusCode::OK);
+    let dry = body(dry).await;
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(
+        dry["sessions_created"].as_array().unwrap().len(),
+        8,
+        "{dry}"
+    );
+    assert_eq!(
+        dry["speakers_created"].as_array().unwrap().len(),
+        40,
+        "{dry}"
+    );
+    let nothing = body(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-copy/sessions")
+            .await,
+    )
+    .await;
+    assert_eq!(nothing["items"], json!([]), "a dry run writes nothing");
+
+    let done = body(
+        import(
+            &app,
+            "izmir-copy",
+            "application/json",
+            &original.to_string(),
+            false,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(done["sessions_created"].as_array().unwrap().len(), 8);
+    let copy: Value = serde_json::from_str(&export(&app, "izmir-copy", "json").await).unwrap();
+    assert_same(&comparable(&copy), &comparable(&original));
+    // The programme reads the same as the original, time for time.
+    let a = body(app.get("/api/v1/events/izmir-2021/programme").await).await;
+    let b = body(app.get("/api/v1/events/izmir-copy/programme").await).await;
+    assert_eq!(
+        a["days"].as_array().unwrap().len(),
+        b["days"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        a["days"][0]["sessions"][0]["times"],
+        b["days"][0]["sessions"][0]["times"]
+    );
+
+    // Importing the same file again changes nothing.
+    let again = body(
+        import(
+            &app,
+            "izmir-copy",
+            "application/json",
+            &original.to_string(),
+            false,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(again["sessions_created"], json!([]), "{again}");
+    assert_eq!(again["sessions_updated"], json!([]), "{again}");
+    assert_eq!(again["sessions_unchanged"], 8);
+}
+
+#[tokio::test]
+async fn the_xml_export_round_trips_and_a_plain_frab_file_imports_from_its_standard_fields() {
+    let app = spawn_demo().await;
+    let original: Value = serde_json::from_str(&export(&app, "izmir-2021", "json").await).unwrap();
+    let xml = export(&app, "izmir-2021", "xml").await;
+
+    app.create("/api/v1/events", event_payload("izmir-xml"))
+        .await;
+    let done = import(&app, "izmir-xml", "application/xml", &xml, false).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let copy: Value = serde_json::from_str(&export(&app, "izmir-xml", "json").await).unwrap();
+    assert_same(&comparable(&copy), &comparable(&original));
+
+    // Without Convene's processing instruction, as another tool would write it.
+    let plain = regex::Regex::new(r"(?s)<\?convene .*?\?>")
+        .unwrap()
+        .replace(&xml, "")
+        .into_owned();
+    app.create("/api/v1/events", event_payload("from-frab"))
+        .await;
+    let report = body(import(&app, "from-frab", "text/xml", &plain, false).await).await;
+    assert_eq!(
+        report["sessions_created"].as_array().unwrap().len(),
+        8,
+        "{report}"
+    );
+    let sessions = body(
+        app.get_as(&app.admin_token, "/api/v1/events/from-frab/sessions")
+            .await,
+    )
+    .await;
+    let first = &sessions["items"][0];
+    assert_eq!(first["starts_at"], "2021-12-07T13:00:00Z");
+    assert_eq!(first["attendance"], "virtual");
+    assert!(first["participants"].as_array().unwrap().len() >= 5);
+}
+
+#[tokio::test]
+async fn malformed_imports_are_refused_with_line_and_field() {
+    let app = spawn_demo().await;
+    app.create("/api/v1/events", event_payload("broken")).await;
+    let xml = "<?xml version=\"1.0\"?>\n<schedule>\n<conference><title>x</title>\n</schedule>";
+    let problem = assert_problem(
+        import(&app, "broken", "application/xml", xml, false).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+    )
+    .await;
+    assert!(problem.to_string().contains("line 4"), "{problem}");
+
+    let mut document: Value =
+        serde_json::from_str(&export(&app, "izmir-2021", "json").await).unwrap();
+    document["schedule"]
+        .as_object_mut()
+        .unwrap()
+        .remove("convene");
+    document["schedule"]["conference"]["days"][0]["rooms"]["Online"][0]["date"] =
+        json!("7 December");
+    let problem = assert_problem(
+        import(
+            &app,
+            "broken",
+            "application/json",
+            &document.to_string(),
+            false,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("schedule.conference.days[0].rooms.Online[0].date"),
+    )
+    .await;
+    assert!(problem.to_string().contains("RFC 3339"), "{problem}");
+
+    let unreadable = import(
+        &app,
+        "broken",
+        "application/json",
+        "{\n  \"schedule\": [1,\n",
+        false,
+    )
+    .await;
+    let problem = assert_problem(unreadable, StatusCode::UNPROCESSABLE_ENTITY, Some("body")).await;
+    assert!(problem.to_string().contains("line"), "{problem}");
+
+    let anonymous = app
+        .request(reqwest::Method::POST, "/api/v1/events/broken/import")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let wrong_type = app
+        .request(reqwest::Method::POST, "/api/v1/events/broken/import")
+        .bearer_auth(&app.admin_token)
+        .header("content-type", "text/csv")
+        .body("a,b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
