@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod clock;
+pub mod conditional;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -48,6 +49,8 @@ pub fn build_app(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async {
             (StatusCode::METHOD_NOT_ALLOWED, AppError::BadRequest("this method is not allowed here".into()).into_response().into_body())
         })
+        .layer(axum::middleware::from_fn_with_state(conditional::Validators::default(), conditional::conditional_get))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(|_| AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()))
