@@ -528,6 +528,32 @@ fn conference_from_frab(
     })
 }
 
+/// A schedule read from standard frab fields: its rooms are those the sessions use.
+fn assemble(
+    conference: Option<Conference>,
+    sessions: Vec<SessionEntry>,
+    errors: Vec<ReadError>,
+) -> Result<Schedule, Vec<ReadError>> {
+    let mut rooms: Vec<RoomEntry> = Vec::new();
+    for name in sessions.iter().filter_map(|s| s.room.as_ref()) {
+        if !rooms.iter().any(|r| &r.name == name) {
+            rooms.push(RoomEntry {
+                name: name.clone(),
+                venue: None,
+                capacity: None,
+            });
+        }
+    }
+    match conference {
+        Some(conference) if errors.is_empty() => Ok(Schedule {
+            conference,
+            rooms,
+            sessions,
+        }),
+        _ => Err(errors),
+    }
+}
+
 /// Reads `schedule.json` (Convene's own export, or any frab/c3voc JSON).
 pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
@@ -560,7 +586,6 @@ pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
         &mut errors,
     );
     let mut sessions = Vec::new();
-    let mut rooms: Vec<String> = Vec::new();
     for (d, day) in conf
         .get("days")
         .and_then(Value::as_array)
@@ -602,32 +627,11 @@ pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
                     },
                     &mut errors,
                 );
-                if let Some(session) = found {
-                    if let Some(name) = &session.room
-                        && !rooms.contains(name)
-                    {
-                        rooms.push(name.clone());
-                    }
-                    sessions.push(session);
-                }
+                sessions.extend(found);
             }
         }
     }
-    match conference {
-        Some(conference) if errors.is_empty() => Ok(Schedule {
-            conference,
-            rooms: rooms
-                .into_iter()
-                .map(|name| RoomEntry {
-                    name,
-                    venue: None,
-                    capacity: None,
-                })
-                .collect(),
-            sessions,
-        }),
-        _ => Err(errors),
-    }
+    assemble(conference, sessions, errors)
 }
 
 fn line_of(text: &str, byte: u64) -> u64 {
@@ -777,31 +781,9 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
         conf.get("time_zone_name").cloned(),
         &mut errors,
     );
-    let mut rooms: Vec<String> = Vec::new();
-    let mut sessions = Vec::new();
-    for event in events {
-        if let Some(session) = session_from_frab(event, &mut errors) {
-            if let Some(name) = &session.room
-                && !rooms.contains(name)
-            {
-                rooms.push(name.clone());
-            }
-            sessions.push(session);
-        }
-    }
-    match conference {
-        Some(conference) if errors.is_empty() => Ok(Schedule {
-            conference,
-            rooms: rooms
-                .into_iter()
-                .map(|name| RoomEntry {
-                    name,
-                    venue: None,
-                    capacity: None,
-                })
-                .collect(),
-            sessions,
-        }),
-        _ => Err(errors),
-    }
+    let sessions: Vec<SessionEntry> = events
+        .into_iter()
+        .filter_map(|event| session_from_frab(event, &mut errors))
+        .collect();
+    assemble(conference, sessions, errors)
 }
