@@ -35,6 +35,8 @@ pub struct Settings {
     /// Signs the browser's CSRF cookie; several processes behind one address must share it.
     /// `None`: a random key per process.
     pub cookie_secret: Option<String>,
+    /// Memory for the cache of public reads, in MiB; 0 renders every request.
+    pub read_cache_mb: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -135,6 +137,15 @@ impl Settings {
             })
             .transpose()?
             .unwrap_or(120);
+        let read_cache_mb = var("CONVENE_READ_CACHE_MB")
+            .map(|v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|mb| *mb <= 64 * 1024)
+                    .context("CONVENE_READ_CACHE_MB must be a whole number of MiB (0 = no cache)")
+            })
+            .transpose()?
+            .unwrap_or(64);
         let outbox_worker = match var("CONVENE_OUTBOX_WORKER").as_deref() {
             None | Some("on") | Some("true") | Some("1") => true,
             Some("off") | Some("false") | Some("0") => false,
@@ -161,6 +172,7 @@ impl Settings {
         }
         Ok(Settings {
             cookie_secret,
+            read_cache_mb,
             database_url,
             addr,
             public_url: public_url.trim_end_matches('/').to_owned(),

@@ -4,7 +4,6 @@
 
 pub mod api;
 pub mod clock;
-pub mod conditional;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -12,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod notify;
+pub mod public_reads;
 pub mod security;
 pub mod startup;
 pub mod state;
@@ -49,8 +49,9 @@ pub fn build_app(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async {
             (StatusCode::METHOD_NOT_ALLOWED, AppError::BadRequest("this method is not allowed here".into()).into_response().into_body())
         })
-        .layer(axum::middleware::from_fn_with_state(conditional::Validators::default(), conditional::conditional_get))
         .layer(tower_http::compression::CompressionLayer::new())
+        // Outside compression: the cache keeps responses as they went out, compressed.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), public_reads::serve))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(|_| AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()))

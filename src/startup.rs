@@ -50,6 +50,7 @@ impl Application {
                     per_minute,
                 )))
             });
+        let read_cache_mb = settings.read_cache_mb;
         let state = AppState {
             db,
             csrf: crate::state::csrf_config(&settings),
@@ -58,6 +59,7 @@ impl Application {
             mailer,
             outbox_wake,
             public_writes,
+            public_reads: crate::public_reads::PublicReads::new(read_cache_mb),
         };
         Ok(Application { listener, state })
     }
@@ -122,6 +124,8 @@ impl Application {
                 stopped,
             ))
         });
+        // Other processes' commits, so this one's cache of public reads stays true.
+        let listener = tokio::spawn(self.state.db.clone().follow_other_processes());
         let app = crate::build_app(self.state.clone());
         let served = axum::serve(
             self.listener,
@@ -130,6 +134,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("the server stopped with an error");
+        listener.abort();
         let _ = stop_worker.send(true);
         if let Some(worker) = worker {
             let _ = worker.await;

@@ -17,6 +17,8 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Per-client limit on public write endpoints (`CONVENE_RATE_LIMIT`); `None` when off.
     pub public_writes: Option<Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>>,
+    /// Finished public responses, kept until the data changes.
+    pub public_reads: crate::public_reads::PublicReads,
     /// How the public forms' CSRF cookie is made and checked.
     pub csrf: axum_csrf::CsrfConfig,
 }

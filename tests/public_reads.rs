@@ -79,3 +79,196 @@ async fn large_public_reads_are_compressed_for_clients_that_accept_it() {
     let plain = app.get("/api/v1/events/izmir-2021/schedule.json").await;
     assert!(plain.headers().get(CONTENT_ENCODING).is_none());
 }
+
+#[tokio::test]
+async fn the_programme_page_is_cached_per_remembered_zone_and_answers_304() {
+    let app = spawn_demo().await;
+    let page = |zone: &'static str| {
+        app.request(reqwest::Method::GET, "/events/izmir-2021")
+            .header(reqwest::header::COOKIE, format!("convene_tz={zone}"))
+            .send()
+    };
+    let tokyo = page("Asia/Tokyo").await.unwrap();
+    assert_eq!(tokyo.status(), StatusCode::OK);
+    assert_eq!(
+        tokyo.headers()[reqwest::header::CACHE_CONTROL],
+        "private, max-age=60, must-revalidate"
+    );
+    let etag = tokyo.headers()[ETAG].clone();
+    assert!(
+        tokyo
+            .text()
+            .await
+            .unwrap()
+            .contains("Tokyo: 22h-23h30 JST (UTC+9)")
+    );
+    // Another reader's remembered zone is another page, not the cached Tokyo one.
+    let lima = page("America/Lima").await.unwrap();
+    assert_ne!(lima.headers()[ETAG], etag);
+    let lima = lima.text().await.unwrap();
+    assert!(lima.contains("Lima: 8h-9h30 (UTC-5)") && !lima.contains("Tokyo: 22h"));
+    let again = app
+        .request(reqwest::Method::GET, "/events/izmir-2021")
+        .header(reqwest::header::COOKIE, "convene_tz=Asia/Tokyo")
+        .header(IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.headers().get(reqwest::header::CONTENT_TYPE).is_none());
+}
+
+#[tokio::test]
+async fn a_change_is_visible_in_the_very_next_read_of_every_cached_form() {
+    let app = spawn_demo().await;
+    let paths = [
+        "/api/v1/events/izmir-2021/programme",
+        "/api/v1/events/izmir-2021/calendar.ics",
+        "/api/v1/events/izmir-2021/schedule.xml",
+        "/api/v1/events/izmir-2021/schedule.json",
+        "/events/izmir-2021",
+    ];
+    for path in paths {
+        for _ in 0..2 {
+            let text = app.get(path).await.text().await.unwrap();
+            assert!(!text.contains("Recital (moved)"), "{path}");
+        }
+    }
+    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let recital = sessions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "cultural")
+        .expect("the demo has a recital")["id"]
+        .as_i64()
+        .unwrap();
+    let patched = app
+        .patch_json(
+            &format!("/api/v1/events/izmir-2021/sessions/{recital}"),
+            Some(&app.admin_token),
+            json!({"title": "Recital (moved)"}),
+        )
+        .await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    for path in paths {
+        let text = app.get(path).await.text().await.unwrap();
+        assert!(
+            text.contains("Recital (moved)"),
+            "{path} still shows the old title"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_personal_feed_is_private_and_gone_once_its_registration_is_cancelled() {
+    let app = spawn_demo().await;
+    let registered = body(
+        app.post_json(
+            "/api/v1/events/izmir-2021/registrations",
+            None,
+            json!({"name": "Ülaş", "email": "ulas@example.org", "attendance": "virtual", "timezone": "Europe/Istanbul", "language": "en"}),
+        )
+        .await,
+    )
+    .await;
+    let feed = registered["feed_url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("http://convene.test")
+        .unwrap()
+        .to_owned();
+    let token = registered["manage_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        let response = app.get(&feed).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()[reqwest::header::CACHE_CONTROL],
+            "private, max-age=60, must-revalidate"
+        );
+        assert!(response.text().await.unwrap().contains("BEGIN:VEVENT"));
+    }
+    let cancelled = app
+        .delete(&format!("/api/v1/registrations/{token}"), None)
+        .await;
+    assert!(cancelled.status().is_success());
+    assert_eq!(app.get(&feed).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sending_mail_does_not_throw_the_cached_reads_away() {
+    let app = spawn_demo().await;
+    app.post_json(
+        "/api/v1/events/izmir-2021/registrations",
+        None,
+        json!({"name": "Ana", "email": "ana@example.org", "attendance": "virtual", "timezone": "Europe/Paris", "language": "fr"}),
+    )
+    .await;
+    let before = app.state.db.generation();
+    let report = app.dispatch_all_pending_emails().await;
+    assert!(report.sent > 0);
+    // Delivery bookkeeping commits without moving the generation the cache checks.
+    assert_eq!(app.state.db.generation(), before);
+}
+
+#[tokio::test]
+async fn many_readers_of_a_cold_programme_all_get_the_same_answer() {
+    let app = spawn_demo().await;
+    let reads = (0..32).map(|_| app.get("/api/v1/events/izmir-2021/programme?tz=Asia/Tokyo"));
+    let responses = futures::future::join_all(reads).await;
+    let tags: std::collections::BTreeSet<_> = responses
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status(), StatusCode::OK);
+            r.headers()[ETAG].to_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(tags.len(), 1);
+}
+
+/// Two app instances on one database, each with its own pool, cache and change follower, as
+/// two processes would be: a change made through one reaches the other's cache (PostgreSQL:
+/// LISTEN/NOTIFY; SQLite: `data_version`).
+#[tokio::test]
+async fn a_change_through_one_process_reaches_the_cache_of_another() {
+    let first = spawn_demo().await;
+    let second = spawn_app_with(Options {
+        env: vec![("DATABASE_URL", first.database_url.clone())],
+        ..Options::default()
+    })
+    .await;
+    let path = "/api/v1/events/izmir-2021/schedule.json";
+    for _ in 0..2 {
+        let text = second.get(path).await.text().await.unwrap();
+        assert!(!text.contains("Changed elsewhere"));
+    }
+    let sessions = body(first.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let id = sessions["items"][0]["id"].as_i64().unwrap();
+    let patched = first
+        .patch_json(
+            &format!("/api/v1/events/izmir-2021/sessions/{id}"),
+            Some(&first.admin_token),
+            json!({"title": "Changed elsewhere"}),
+        )
+        .await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    // The news travels through the database: give it a moment, not a fixed sleep.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let text = second.get(path).await.text().await.unwrap();
+        if text.contains("Changed elsewhere") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second process still serves the old schedule"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -34,6 +34,15 @@ pub fn ics_response(body: String, filename: &str) -> Response {
         .into_response()
 }
 
+/// The feed's DTSTAMP: when what it shows last changed, not when it was asked for, so that an
+/// unchanged feed is the same bytes (and the same ETag) from one poll to the next.
+fn last_change(event: &event::Model, sessions: &[session::Model]) -> chrono::DateTime<chrono::Utc> {
+    sessions
+        .iter()
+        .map(|s| s.updated_at)
+        .fold(event.updated_at, std::cmp::max)
+}
+
 /// Feed entries for `sessions`; cancelled ones stay in personal feeds as CANCELLED so clients
 /// that subscribed remove them.
 async fn entries(
@@ -82,7 +91,7 @@ pub async fn event_feed(
         Method::Publish,
         Some(&event.title),
         &entries,
-        state.clock.now(),
+        last_change(&event, &sessions),
     );
     Ok(ics_response(body, &format!("{}.ics", event.slug)))
 }
@@ -100,7 +109,12 @@ pub async fn session_feed(
         return Err(AppError::NotFound("session"));
     }
     let entries = entries(db, &state, &event, std::slice::from_ref(&session), false).await?;
-    let body = calendar::build(Method::Publish, None, &entries, state.clock.now());
+    let body = calendar::build(
+        Method::Publish,
+        None,
+        &entries,
+        last_change(&event, std::slice::from_ref(&session)),
+    );
     Ok(ics_response(
         body,
         &format!("{}-session-{}.ics", event.slug, session.id),
@@ -169,7 +183,7 @@ pub async fn personal_feed(
         Method::Publish,
         Some(&format!("{} — {name}", event.title)),
         &entries,
-        state.clock.now(),
+        last_change(&event, &sessions),
     );
     Ok(ics_response(body, "agenda.ics"))
 }

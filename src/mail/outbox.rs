@@ -117,7 +117,7 @@ async fn claim(state: &AppState, now: DateTime<Utc>) -> Result<Vec<outbox::Model
         .filter(outbox::Column::Id.is_in(ids))
         .exec(&*txn)
         .await?;
-    txn.commit().await?;
+    txn.commit_bookkeeping().await?;
     Ok(rows
         .into_iter()
         .map(|row| outbox::Model {
@@ -182,7 +182,7 @@ async fn send_and_record(state: &AppState, row: outbox::Model) -> Result<Outcome
     };
     let txn = state.db.begin_write().await?;
     update.exec(&*txn).await?;
-    txn.commit().await?;
+    txn.commit_bookkeeping().await?;
     Ok(outcome)
 }
 

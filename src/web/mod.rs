@@ -127,8 +127,8 @@ pub static ZONE_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     names
 });
 
-const ZONE_COOKIE: &str = "convene_tz";
-const LANG_COOKIE: &str = "convene_lang";
+pub const ZONE_COOKIE: &str = "convene_tz";
+pub const LANG_COOKIE: &str = "convene_lang";
 
 #[derive(Deserialize, Default)]
 pub struct ViewerQuery {
