@@ -3,6 +3,7 @@
 //! `build_app` assembles the one router that both `main` and the tests serve.
 
 pub mod api;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;

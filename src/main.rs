@@ -1,11 +1,15 @@
-//! The `convene` command: serve the app, or run its migrations.
+//! The `convene` command: serve the app, run its migrations, and the organisers' tools
+//! (schedule import and export, the outbox).
 
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use convene::api::schedule::ScheduleFormat;
 use convene::clock::SystemClock;
 use convene::config::Settings;
-use convene::startup::{Application, shutdown_signal};
+use convene::startup::{Application, app_state, shutdown_signal};
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +32,59 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Write an event's schedule as frab schedule.xml or schedule.json.
+    Export {
+        /// The event's slug, e.g. izmir-2021.
+        slug: String,
+        #[arg(long, value_enum, default_value = "xml")]
+        format: Format,
+        /// The file to write; standard output when left out.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Import a frab schedule.xml or schedule.json (or Convene's own export) into an event.
+    Import {
+        /// The event's slug; the event must exist.
+        slug: String,
+        /// The schedule file (.xml or .json).
+        file: PathBuf,
+        /// Its format, when the file's extension does not tell.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Report what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The email outbox: what waits, what failed, and sending it now.
+    Outbox {
+        #[command(subcommand)]
+        action: OutboxAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxAction {
+    /// Counts and latest failures of an event's outbox.
+    Show { slug: String },
+    /// Send every email that is due now (invitations, updates, cancellations), then exit.
+    Send,
+    /// Put an event's dead letters back in the queue.
+    Retry { slug: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Xml,
+    Json,
+}
+
+impl From<Format> for ScheduleFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Xml => ScheduleFormat::Xml,
+            Format::Json => ScheduleFormat::Json,
+        }
+    }
 }
 
 #[tokio::main]
@@ -42,7 +99,11 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::from_env()?;
+    let mut settings = Settings::from_env()?;
+    // The tools print their own results; their log shows only trouble unless asked for more.
+    if !matches!(cli.command, Command::Serve { .. }) && std::env::var_os("CONVENE_LOG").is_none() {
+        settings.log_filter = "warn".into();
+    }
     convene::telemetry::init(&settings);
     match cli.command {
         Command::Migrate => {
@@ -50,6 +111,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             tracing::info!("migrations applied");
             Ok(())
+        }
+        Command::Export {
+            slug,
+            format,
+            output,
+        } => {
+            let state = app_state(settings, Arc::new(SystemClock)).await?;
+            convene::cli::export(&state, &slug, format.into(), output.as_deref()).await
+        }
+        Command::Import {
+            slug,
+            file,
+            format,
+            dry_run,
+        } => {
+            let state = app_state(settings, Arc::new(SystemClock)).await?;
+            convene::cli::import(&state, &slug, &file, format.map(Into::into), dry_run).await
+        }
+        Command::Outbox { action } => {
+            let state = app_state(settings, Arc::new(SystemClock)).await?;
+            match action {
+                OutboxAction::Show { slug } => convene::cli::show_outbox(&state, &slug).await,
+                OutboxAction::Send => convene::cli::send(&state).await.map(|_| ()),
+                OutboxAction::Retry { slug } => {
+                    let event = convene::db::queries::event_by_slug(&state.db.conn, &slug)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let requeued = convene::api::outbox::requeue_dead(&state, event.id)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    println!(
+                        "{requeued} dead letters back in the queue; `convene outbox send` sends them"
+                    );
+                    Ok(())
+                }
+            }
         }
         Command::Serve { demo } => {
             let app = Application::build(settings, Arc::new(SystemClock)).await?;

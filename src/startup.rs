@@ -26,41 +26,11 @@ impl Application {
     /// Connects, migrates, creates the configured administrator and binds the listener
     /// (port 0 picks a free port, as the tests do).
     pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let db = Db::connect(&settings.database_url).await?;
-        db.migrate().await?;
-        if let Some(admin) = &settings.admin {
-            upsert_account(
-                &db,
-                &admin.email,
-                "Administrator",
-                &admin.password,
-                true,
-                clock.now(),
-            )
-            .await?;
-        }
-        let mailer = crate::mail::outbox::transport_for(&settings)?;
-        let listener = TcpListener::bind(settings.addr)
+        let addr = settings.addr;
+        let state = app_state(settings, clock).await?;
+        let listener = TcpListener::bind(addr)
             .await
-            .with_context(|| format!("cannot listen on {} (CONVENE_ADDR)", settings.addr))?;
-        let outbox_wake = Arc::new(tokio::sync::Notify::new());
-        let public_writes =
-            std::num::NonZeroU32::new(settings.rate_limit_per_minute).map(|per_minute| {
-                Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(
-                    per_minute,
-                )))
-            });
-        let read_cache_mb = settings.read_cache_mb;
-        let state = AppState {
-            db,
-            csrf: crate::state::csrf_config(&settings),
-            settings: Arc::new(settings),
-            clock,
-            mailer,
-            outbox_wake,
-            public_writes,
-            public_reads: crate::public_reads::PublicReads::new(read_cache_mb),
-        };
+            .with_context(|| format!("cannot listen on {addr} (CONVENE_ADDR)"))?;
         Ok(Application { listener, state })
     }
 
@@ -141,6 +111,44 @@ impl Application {
         }
         served
     }
+}
+
+/// Connects, migrates and creates the configured administrator: everything but the listener
+/// (the command line's subcommands work on this).
+pub async fn app_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    if let Some(admin) = &settings.admin {
+        upsert_account(
+            &db,
+            &admin.email,
+            "Administrator",
+            &admin.password,
+            true,
+            clock.now(),
+        )
+        .await?;
+    }
+    let mailer = crate::mail::outbox::transport_for(&settings)?;
+    let outbox_wake = Arc::new(tokio::sync::Notify::new());
+    let public_writes =
+        std::num::NonZeroU32::new(settings.rate_limit_per_minute).map(|per_minute| {
+            Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(
+                per_minute,
+            )))
+        });
+    let read_cache_mb = settings.read_cache_mb;
+    let state = AppState {
+        db,
+        csrf: crate::state::csrf_config(&settings),
+        settings: Arc::new(settings),
+        clock,
+        mailer,
+        outbox_wake,
+        public_writes,
+        public_reads: crate::public_reads::PublicReads::new(read_cache_mb),
+    };
+    Ok(state)
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -46,8 +48,12 @@ pub async fn show_outbox(
     State(state): State<AppState>,
     access: OrganiserOf,
 ) -> AppResult<Json<OutboxView>> {
-    let db = &state.db.conn;
-    let of_event = || outbox::Entity::find().filter(outbox::Column::EventId.eq(access.event.id));
+    Ok(Json(outbox_of(&state.db.conn, access.event.id).await?))
+}
+
+/// The event's queue: counts by state and the latest failures.
+pub async fn outbox_of(db: &impl ConnectionTrait, event_id: i64) -> AppResult<OutboxView> {
+    let of_event = || outbox::Entity::find().filter(outbox::Column::EventId.eq(event_id));
     let count = |status: &'static str| {
         of_event()
             .filter(outbox::Column::Status.eq(status))
@@ -72,13 +78,13 @@ pub async fn show_outbox(
             next_attempt_at: row.next_attempt_at,
         })
         .collect();
-    Ok(Json(OutboxView {
+    Ok(OutboxView {
         pending: count("pending").await?,
         sending: count("sending").await?,
         sent: count("sent").await?,
         dead: count("dead").await?,
         failures,
-    }))
+    })
 }
 
 /// Puts the event's dead letters back in the queue, due now, with a fresh attempt budget.
@@ -88,6 +94,13 @@ pub async fn retry_dead(
     State(state): State<AppState>,
     access: OrganiserOf,
 ) -> AppResult<Json<Retried>> {
+    Ok(Json(Retried {
+        requeued: requeue_dead(&state, access.event.id).await?,
+    }))
+}
+
+/// Puts the event's dead letters back in the queue; returns how many.
+pub async fn requeue_dead(state: &AppState, event_id: i64) -> AppResult<u64> {
     let txn = state.db.begin_write().await?;
     let result = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("pending"))
@@ -96,13 +109,11 @@ pub async fn retry_dead(
             outbox::Column::NextAttemptAt,
             Expr::value(state.clock.now()),
         )
-        .filter(outbox::Column::EventId.eq(access.event.id))
+        .filter(outbox::Column::EventId.eq(event_id))
         .filter(outbox::Column::Status.eq("dead"))
         .exec(&*txn)
         .await?;
-    txn.commit().await?;
+    txn.commit_bookkeeping().await?;
     state.mail_queued();
-    Ok(Json(Retried {
-        requeued: result.rows_affected,
-    }))
+    Ok(result.rows_affected)
 }

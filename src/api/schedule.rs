@@ -163,15 +163,37 @@ pub async fn schedule_xml(
     State(state): State<AppState>,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Response> {
-    let event = queries::event_by_slug(&state.db.conn, &slug).await?;
-    let schedule = schedule_of(&state, &state.db.conn, &event).await?;
-    let xml =
-        to_frab_xml(&schedule, &version_of(&schedule)).map_err(|e| AppError::Internal(e.into()))?;
+    let xml = export_schedule(&state, &slug, ScheduleFormat::Xml).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
         xml,
     )
         .into_response())
+}
+
+/// The two frab forms of a schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleFormat {
+    Xml,
+    Json,
+}
+
+/// The event's schedule as a frab document (what the export endpoints and `convene export` give).
+pub async fn export_schedule(
+    state: &AppState,
+    slug: &str,
+    format: ScheduleFormat,
+) -> AppResult<String> {
+    let event = queries::event_by_slug(&state.db.conn, slug).await?;
+    let schedule = schedule_of(state, &state.db.conn, &event).await?;
+    let version = version_of(&schedule);
+    match format {
+        ScheduleFormat::Xml => {
+            to_frab_xml(&schedule, &version).map_err(|e| AppError::Internal(e.into()))
+        }
+        ScheduleFormat::Json => serde_json::to_string(&to_frab_json(&schedule, &version))
+            .map_err(|e| AppError::Internal(e.into())),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/schedule.json", tag = "calendar", params(("slug" = String, Path)),
@@ -180,9 +202,8 @@ pub async fn schedule_json(
     State(state): State<AppState>,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Response> {
-    let event = queries::event_by_slug(&state.db.conn, &slug).await?;
-    let schedule = schedule_of(&state, &state.db.conn, &event).await?;
-    Ok(Json(to_frab_json(&schedule, &version_of(&schedule))).into_response())
+    let json = export_schedule(&state, &slug, ScheduleFormat::Json).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -241,11 +262,13 @@ pub fn read_schedule(content_type: &str, body: &[u8]) -> AppResult<Schedule> {
 
 /// Imports a schedule into an event: rooms by name, people and sessions by guid (then name),
 /// participants per session. Published sessions that change notify their people, as a PATCH would.
+/// `progress(done, total)` hears of each session as it is taken in (the command line draws a bar).
 pub async fn import_schedule(
     state: &AppState,
     event: &event::Model,
     schedule: Schedule,
     dry_run: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> AppResult<ImportReport> {
     let now = state.clock.now();
     let mut report = ImportReport {
@@ -376,7 +399,9 @@ pub async fn import_schedule(
     }
 
     let existing_sessions = queries::sessions_of_event(&*txn, event.id, true).await?;
-    for entry in &schedule.sessions {
+    let total = schedule.sessions.len();
+    for (done, entry) in schedule.sessions.iter().enumerate() {
+        progress(done, total);
         let room_id = entry
             .room
             .as_ref()
@@ -518,6 +543,6 @@ pub async fn import(
         .unwrap_or_default();
     let schedule = read_schedule(content_type, &body)?;
     Ok(Json(
-        import_schedule(&state, &access.event, schedule, query.dry_run).await?,
+        import_schedule(&state, &access.event, schedule, query.dry_run, &|_, _| {}).await?,
     ))
 }

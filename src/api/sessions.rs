@@ -464,36 +464,42 @@ pub async fn apply_session_changes(
     let revision = current.revision;
     let mut active: session::ActiveModel = current.into();
     if let Some(title) = changes.title {
-        active.title = Set(title.into_inner());
+        active.title.set_if_not_equals(title.into_inner());
     }
     if let Some(kind) = changes.kind {
-        active.kind = Set(kind.as_str().to_owned());
+        active.kind.set_if_not_equals(kind.as_str().to_owned());
     }
     if let Some(description) = changes.description {
-        active.description = Set(description);
+        active.description.set_if_not_equals(description);
     }
     if let Some(questions) = changes.questions {
-        active.questions = Set(to_json(
+        active.questions.set_if_not_equals(to_json(
             &questions.iter().map(|q| q.trim()).collect::<Vec<_>>(),
         ));
     }
     if let Some(attendance) = changes.attendance {
-        active.attendance = Set(attendance.as_str().to_owned());
+        active
+            .attendance
+            .set_if_not_equals(attendance.as_str().to_owned());
     }
     if let Some(room_id) = changes.room_id {
-        active.room_id = Set(room_id);
+        active.room_id.set_if_not_equals(room_id);
     }
     if let Some(url) = changes.online_url {
-        active.online_url = Set(url.map(WebUrl::into_inner));
+        active
+            .online_url
+            .set_if_not_equals(url.map(WebUrl::into_inner));
     }
     if let Some(capacity) = capacity {
-        active.capacity = Set(capacity);
+        active.capacity.set_if_not_equals(capacity);
     }
     if let Some(language) = changes.language {
-        active.language = Set(language.as_str().to_owned());
+        active
+            .language
+            .set_if_not_equals(language.as_str().to_owned());
     }
     if let Some(languages) = changes.interpretation_languages {
-        active.interpretation_languages = Set(to_json(
+        active.interpretation_languages.set_if_not_equals(to_json(
             &languages
                 .iter()
                 .map(LanguageCode::as_str)
@@ -501,16 +507,18 @@ pub async fn apply_session_changes(
         ));
     }
     if let Some(streamed) = changes.streamed {
-        active.streamed = Set(streamed);
+        active.streamed.set_if_not_equals(streamed);
     }
     if let Some(recorded) = changes.recorded {
-        active.recorded = Set(recorded);
+        active.recorded.set_if_not_equals(recorded);
     }
     if let Some(status) = changes.status {
-        active.status = Set(status.as_str().to_owned());
+        active.status.set_if_not_equals(status.as_str().to_owned());
     }
-    active.starts_at = Set(starts_at);
-    active.ends_at = Set(ends_at);
+    active.starts_at.set_if_not_equals(starts_at);
+    active.ends_at.set_if_not_equals(ends_at);
+    // Only values that differ count: sending the same ones again (importing the programme's
+    // own export, say) leaves the session, its revision and its attendees' calendars alone.
     if !active.is_changed() {
         return Ok(active.try_into_model()?);
     }

@@ -492,6 +492,7 @@ fn conference_from_frab(
     start: Option<String>,
     end: Option<String>,
     zone: Option<String>,
+    line_of_field: &dyn Fn(&str) -> Option<u64>,
     errors: &mut Vec<ReadError>,
 ) -> Option<Conference> {
     let date = |field: &str, text: Option<String>, errors: &mut Vec<ReadError>| {
@@ -500,7 +501,7 @@ fn conference_from_frab(
         NaiveDate::parse_from_str(day, "%Y-%m-%d")
             .map_err(|_| {
                 errors.push(read_error(
-                    None,
+                    line_of_field(field),
                     format!("conference.{field}"),
                     format!("'{text}' is not a date"),
                 ))
@@ -512,7 +513,11 @@ fn conference_from_frab(
     let timezone = match zone.as_deref().unwrap_or("UTC").parse::<Zone>() {
         Ok(zone) => Some(zone),
         Err(e) => {
-            errors.push(read_error(None, "conference.time_zone_name", e.to_string()));
+            errors.push(read_error(
+                line_of_field("time_zone_name"),
+                "conference.time_zone_name",
+                e.to_string(),
+            ));
             None
         }
     };
@@ -583,6 +588,8 @@ pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
         text_at(conf, "start"),
         text_at(conf, "end"),
         text_at(conf, "time_zone_name"),
+        // JSON errors name their place by path; there are no lines to give.
+        &|_| None,
         &mut errors,
     );
     let mut sessions = Vec::new();
@@ -650,6 +657,9 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
     let mut path: Vec<String> = Vec::new();
     let mut errors = Vec::new();
     let mut conf: BTreeMap<String, String> = BTreeMap::new();
+    // Where each conference field ended, and where the conference began (for missing ones).
+    let mut conf_lines: BTreeMap<String, u64> = BTreeMap::new();
+    let mut conference_line: Option<u64> = None;
     let mut events: Vec<FrabEvent> = Vec::new();
     let mut current: Option<FrabEvent> = None;
     let mut person: Option<Option<String>> = None;
@@ -713,6 +723,7 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
                         })
                     }
                     "person" => person = Some(attr("guid")),
+                    "conference" => conference_line = line,
                     _ => {}
                 }
                 path.push(name);
@@ -746,6 +757,7 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
                 match (parent, name.as_str()) {
                     (Some("conference"), field) => {
                         conf.insert(field.to_owned(), value);
+                        conf_lines.extend(line.map(|line| (field.to_owned(), line)));
                     }
                     (Some("event"), field) => {
                         if let Some(e) = current.as_mut() {
@@ -779,6 +791,7 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
         conf.get("start").cloned(),
         conf.get("end").cloned(),
         conf.get("time_zone_name").cloned(),
+        &|field| conf_lines.get(field).copied().or(conference_line),
         &mut errors,
     );
     let sessions: Vec<SessionEntry> = events

@@ -186,6 +186,16 @@ async fn send_and_record(state: &AppState, row: outbox::Model) -> Result<Outcome
     Ok(outcome)
 }
 
+/// How many emails are waiting to go out now (pending and due).
+pub async fn due_count(state: &AppState) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::NextAttemptAt.lte(state.clock.now()))
+        .count(&state.db.conn)
+        .await
+}
+
 /// Sends what is due, once. Returns what happened; call again while `sent + dead > 0` to drain.
 pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, DbErr> {
     let claimed = claim(state, state.clock.now()).await?;

@@ -1,0 +1,187 @@
+//! The organisers' command line: import and export schedules, send what the outbox holds, and
+//! look at it. Each command works on the database named by `DATABASE_URL` through the same code
+//! as the HTTP API, so it may run beside a serving process (which sees its changes: see
+//! `Db::follow_other_processes`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::api::outbox::outbox_of;
+use crate::api::schedule::{ScheduleFormat, export_schedule, import_schedule, read_schedule};
+use crate::db::queries;
+use crate::error::AppError;
+use crate::mail::outbox::{DeliveryReport, deliver_due, due_count};
+use crate::state::AppState;
+
+/// Writes the event's schedule to `output`, or to standard output.
+pub async fn export(
+    state: &AppState,
+    slug: &str,
+    format: ScheduleFormat,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let document = export_schedule(state, slug, format)
+        .await
+        .map_err(explain)?;
+    match output {
+        Some(path) => {
+            std::fs::write(path, &document)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote {} ({} bytes)", path.display(), document.len());
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(document.as_bytes())?;
+            stdout.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// The format of a schedule file: by `--format`, else by its extension.
+pub fn format_of(path: &Path, format: Option<ScheduleFormat>) -> anyhow::Result<ScheduleFormat> {
+    if let Some(format) = format {
+        return Ok(format);
+    }
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("xml") => Ok(ScheduleFormat::Xml),
+        Some("json") => Ok(ScheduleFormat::Json),
+        _ => Err(anyhow!(
+            "cannot tell the format of {}: name it .xml or .json, or pass --format",
+            path.display()
+        )),
+    }
+}
+
+/// Imports a schedule file into an existing event, with a bar over its sessions, and prints
+/// what was (or, with `dry_run`, would be) created and changed.
+pub async fn import(
+    state: &AppState,
+    slug: &str,
+    file: &PathBuf,
+    format: Option<ScheduleFormat>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let format = format_of(file, format)?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let media_type = match format {
+        ScheduleFormat::Xml => "application/xml",
+        ScheduleFormat::Json => "application/json",
+    };
+    let schedule = read_schedule(media_type, &bytes).map_err(explain)?;
+    let event = queries::event_by_slug(&state.db.conn, slug)
+        .await
+        .map_err(explain)?;
+    let bar = bar(schedule.sessions.len() as u64, "sessions");
+    let report = import_schedule(state, &event, schedule, dry_run, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64 + 1);
+    })
+    .await
+    .map_err(explain)?;
+    bar.finish_and_clear();
+    let lines = [
+        ("rooms created", &report.rooms_created),
+        ("speakers created", &report.speakers_created),
+        ("speakers updated", &report.speakers_updated),
+        ("sessions created", &report.sessions_created),
+        ("sessions updated", &report.sessions_updated),
+    ];
+    for (what, names) in lines {
+        println!("{:>4} {what}", names.len());
+        for name in names.iter().take(20) {
+            println!("       {name}");
+        }
+        if names.len() > 20 {
+            println!("       … and {} more", names.len() - 20);
+        }
+    }
+    println!("{:>4} sessions unchanged", report.sessions_unchanged);
+    if dry_run {
+        println!("dry run: nothing was written");
+    }
+    Ok(())
+}
+
+/// Sends every email that is due now, with a bar; emails that fail wait for their retry.
+pub async fn send(state: &AppState) -> anyhow::Result<DeliveryReport> {
+    let due = due_count(state).await?;
+    let bar = bar(due, "emails");
+    let mut total = DeliveryReport::default();
+    loop {
+        let round = deliver_due(state).await?;
+        total.sent += round.sent;
+        total.retrying += round.retrying;
+        total.dead += round.dead;
+        bar.inc((round.sent + round.dead + round.retrying) as u64);
+        if round.sent + round.dead == 0 {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    println!(
+        "{} sent, {} failed and will be retried, {} given up (dead letters)",
+        total.sent, total.retrying, total.dead
+    );
+    Ok(total)
+}
+
+/// Prints the event's queue: counts, then the latest failures.
+pub async fn show_outbox(state: &AppState, slug: &str) -> anyhow::Result<()> {
+    let event = queries::event_by_slug(&state.db.conn, slug)
+        .await
+        .map_err(explain)?;
+    let view = outbox_of(&state.db.conn, event.id).await.map_err(explain)?;
+    println!("outbox of {} ({})", event.title, event.slug);
+    println!(
+        "  pending {}   sending {}   sent {}   dead {}",
+        view.pending, view.sending, view.sent, view.dead
+    );
+    if view.failures.is_empty() {
+        println!("  no failures");
+        return Ok(());
+    }
+    println!("  failures (latest first):");
+    for failure in &view.failures {
+        println!(
+            "  #{:<6} {:<7} attempts {:<2} next {}  {} — {}",
+            failure.id,
+            failure.status,
+            failure.attempts,
+            failure.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            failure.recipient,
+            failure.last_error.as_deref().unwrap_or(""),
+        );
+    }
+    Ok(())
+}
+
+fn bar(length: u64, unit: &str) -> ProgressBar {
+    let bar = ProgressBar::new(length);
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)"
+    )) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The API's error, told the way a terminal user needs it: what is wrong, field by field.
+fn explain(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Invalid(fields) => anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.reason))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow!("{other}"),
+    }
+}
