@@ -3,9 +3,9 @@
 //! layer keeps each finished response (compressed as the client asked) in memory until the data
 //! changes, and answers conditional requests (`ETag`, `Last-Modified`, `304 Not Modified`).
 //!
-//! Staleness: every committed write moves the database generation on (`Db::generation`; other
-//! processes on the same PostgreSQL move it through `LISTEN`/`NOTIFY`), and an entry is served
-//! only while its generation is the current one. An entry is stamped with the generation read
+//! Staleness: every committed write moves a generation on (`db::generations`; other processes'
+//! writes reach it through the database), and an entry is served only while its generation is
+//! the current one. Registrations move only the generation personal feeds check. An entry is stamped with the generation read
 //! *before* its handler ran, so a write that lands during the read leaves it stale at once.
 
 use std::sync::Arc;
@@ -117,7 +117,10 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let reads = state.public_reads.clone();
     let key = key_of(&request, &kind);
     let conditions = Conditions::of(request.headers());
-    let generation = state.db.generation();
+    let generation = match kind {
+        Kind::Personal => state.db.generations.for_personal_reads(),
+        Kind::Public | Kind::Page => state.db.generations.for_public_reads(),
+    };
     if !reads.enabled {
         // Every request renders; entries are kept only to carry Last-Modified over.
         let previous = reads.cache.get(&key).await;

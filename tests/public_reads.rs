@@ -210,11 +210,44 @@ async fn sending_mail_does_not_throw_the_cached_reads_away() {
         json!({"name": "Ana", "email": "ana@example.org", "attendance": "virtual", "timezone": "Europe/Paris", "language": "fr"}),
     )
     .await;
-    let before = app.state.db.generation();
+    let generations = &app.state.db.generations;
+    let before = generations.for_personal_reads();
     let report = app.dispatch_all_pending_emails().await;
     assert!(report.sent > 0);
-    // Delivery bookkeeping commits without moving the generation the cache checks.
-    assert_eq!(app.state.db.generation(), before);
+    // Delivery bookkeeping commits without moving any generation the cache checks.
+    assert_eq!(generations.for_personal_reads(), before);
+}
+
+#[tokio::test]
+async fn registrations_refresh_personal_feeds_but_leave_the_cached_programme() {
+    let app = spawn_demo().await;
+    let generations = &app.state.db.generations;
+    let (public, personal) = (
+        generations.for_public_reads(),
+        generations.for_personal_reads(),
+    );
+    let registered = app
+        .post_json(
+            "/api/v1/events/izmir-2021/registrations",
+            None,
+            json!({"name": "Ana", "email": "ana@example.org", "attendance": "virtual", "timezone": "Europe/Paris", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    assert_eq!(generations.for_public_reads(), public);
+    assert_ne!(generations.for_personal_reads(), personal);
+    // A programme change still reaches both.
+    let personal = generations.for_personal_reads();
+    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let id = sessions["items"][0]["id"].as_i64().unwrap();
+    app.patch_json(
+        &format!("/api/v1/events/izmir-2021/sessions/{id}"),
+        Some(&app.admin_token),
+        json!({"title": "Dialogue des maires (déplacé)"}),
+    )
+    .await;
+    assert_ne!(generations.for_public_reads(), public);
+    assert_ne!(generations.for_personal_reads(), personal);
 }
 
 #[tokio::test]
@@ -234,7 +267,7 @@ async fn many_readers_of_a_cold_programme_all_get_the_same_answer() {
 
 /// Two app instances on one database, each with its own pool, cache and change follower, as
 /// two processes would be: a change made through one reaches the other's cache (PostgreSQL:
-/// LISTEN/NOTIFY; SQLite: `data_version`).
+/// LISTEN/NOTIFY; SQLite: the `data_generations` row).
 #[tokio::test]
 async fn a_change_through_one_process_reaches_the_cache_of_another() {
     let first = spawn_demo().await;
@@ -268,6 +301,42 @@ async fn a_change_through_one_process_reaches_the_cache_of_another() {
         assert!(
             std::time::Instant::now() < deadline,
             "the second process still serves the old schedule"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Attendance-only news travels the same way, for the personal feeds.
+    let registered = body(
+        first
+            .post_json(
+                "/api/v1/events/izmir-2021/registrations",
+                None,
+                json!({"name": "Ana", "email": "ana@example.org", "attendance": "virtual", "timezone": "Europe/Paris", "language": "fr"}),
+            )
+            .await,
+    )
+    .await;
+    let feed = registered["feed_url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("http://convene.test")
+        .unwrap()
+        .to_owned();
+    let token = registered["manage_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(second.get(&feed).await.status(), StatusCode::OK);
+    first
+        .delete(&format!("/api/v1/registrations/{token}"), None)
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while second.get(&feed).await.status() != StatusCode::NOT_FOUND {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second process still serves the cancelled registration's feed"
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }

@@ -8,6 +8,7 @@ mod m20261124_000002_attendance_and_outbox;
 mod m20261125_000003_speaker_invitations;
 mod m20261125_000004_availability_and_versions;
 mod m20261125_000005_schedule_guids;
+mod m20261126_000006_data_generations;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_speaker_invitations::Migration),
             Box::new(m20261125_000004_availability_and_versions::Migration),
             Box::new(m20261125_000005_schedule_guids::Migration),
+            Box::new(m20261126_000006_data_generations::Migration),
         ]
     }
 }

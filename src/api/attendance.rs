@@ -340,7 +340,7 @@ pub async fn decide_seat(
         _ => {}
     }
     let view = registration_view(&*txn, &state, model, None).await?;
-    txn.commit().await?;
+    txn.commit_attendance().await?;
     state.mail_queued();
     Ok(Json(view))
 }

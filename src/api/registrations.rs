@@ -437,7 +437,7 @@ pub async fn register_attendee(
         .await?
     {
         let view = registration_view(&*txn, state, existing, None).await?;
-        txn.commit().await?;
+        txn.commit_attendance().await?;
         return Ok(Registered {
             created: false,
             view,
@@ -582,7 +582,7 @@ pub async fn register_attendee(
     )
     .await?;
     let view = registration_view(&*txn, state, saved, Some(&manage_token)).await?;
-    txn.commit().await?;
+    txn.commit_attendance().await?;
     state.mail_queued();
     Ok(Registered {
         created: true,
@@ -826,7 +826,7 @@ pub async fn update_by_token(
     active.updated_at = Set(now);
     let saved = active.update(&*txn).await?;
     let view = registration_view(&*txn, &state, saved, None).await?;
-    txn.commit().await?;
+    txn.commit_attendance().await?;
     state.mail_queued();
     Ok(view)
 }
@@ -854,7 +854,7 @@ pub async fn cancel_by_token(state: &AppState, token: &str) -> AppResult<Registr
     active.updated_at = Set(now);
     let saved = active.update(&*txn).await?;
     let view = registration_view(&*txn, &state, saved, None).await?;
-    txn.commit().await?;
+    txn.commit_attendance().await?;
     state.mail_queued();
     Ok(view)
 }
@@ -901,7 +901,7 @@ pub async fn erase_by_token(state: &AppState, token: &str) -> AppResult<()> {
     active.timezone = Set("UTC".into());
     active.updated_at = Set(now);
     active.update(&*txn).await?;
-    txn.commit().await?;
+    txn.commit_attendance().await?;
     state.mail_queued();
     Ok(())
 }

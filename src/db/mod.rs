@@ -1,12 +1,12 @@
 //! Persistence: the connection, migrations, and the queries handlers need, over sea-orm.
 
 pub mod entities;
+pub mod generations;
 pub mod queries;
 
 use std::ops::Deref;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -17,6 +17,8 @@ use sea_orm::{
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use self::generations::{Changed, Generations};
+
 /// The database handle every part of the app shares.
 ///
 /// SQLite allows one writer at a time and fails a deferred transaction that tries to upgrade to a
@@ -24,14 +26,15 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 /// write transactions queue on an in-process gate first; readers never wait (WAL mode).
 /// PostgreSQL needs no gate: row locks do that job, across processes too.
 ///
-/// Every committed write also moves the data generation on, which is how the cache of public
-/// reads knows its copies are stale (see `public_reads`). Other processes' commits reach it
-/// too (`follow_other_processes`): by `NOTIFY` on PostgreSQL, by SQLite's `data_version`.
+/// Every committed write also moves a generation on, which is how the cache of public reads
+/// knows its copies are stale (`generations`, `public_reads`). Other processes' commits reach it
+/// too (`follow_other_processes`): by `NOTIFY` on PostgreSQL, by the `data_generations` row on
+/// SQLite.
 #[derive(Clone)]
 pub struct Db {
     pub conn: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
-    generation: Arc<AtomicU64>,
+    pub generations: Arc<Generations>,
 }
 
 /// The PostgreSQL channel on which commits announce themselves to other processes.
@@ -41,7 +44,7 @@ pub const CHANGES_CHANNEL: &str = "convene_changes";
 pub struct WriteTxn {
     txn: DatabaseTransaction,
     _gate: Option<OwnedMutexGuard<()>>,
-    generation: Arc<AtomicU64>,
+    generations: Arc<Generations>,
 }
 
 impl Deref for WriteTxn {
@@ -54,14 +57,41 @@ impl Deref for WriteTxn {
 impl WriteTxn {
     /// Commits, and tells every process's cache of public reads that the data changed.
     pub async fn commit(self) -> Result<(), DbErr> {
-        if self.txn.get_database_backend() == DbBackend::Postgres {
+        self.commit_announcing(Changed::Anything).await
+    }
+
+    /// Commits a change to registrations and seats only: personal feeds are refreshed, the
+    /// cached programme, event feeds and exports stay (they show no attendance).
+    pub async fn commit_attendance(self) -> Result<(), DbErr> {
+        self.commit_announcing(Changed::AttendanceOnly).await
+    }
+
+    async fn commit_announcing(self, changed: Changed) -> Result<(), DbErr> {
+        match self.txn.get_database_backend() {
             // Delivered by PostgreSQL at commit, and only if the commit happens.
-            self.txn
-                .execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}"))
-                .await?;
+            DbBackend::Postgres => {
+                self.txn
+                    .execute_unprepared(&format!(
+                        "NOTIFY {CHANGES_CHANNEL}, '{}'",
+                        changed.as_str()
+                    ))
+                    .await?;
+            }
+            // Writers are serialised on SQLite already, so one counter row costs no contention.
+            _ => {
+                let column = match changed {
+                    Changed::Anything => "programme",
+                    Changed::AttendanceOnly => "attendance",
+                };
+                self.txn
+                    .execute_unprepared(&format!(
+                        "UPDATE data_generations SET {column} = {column} + 1 WHERE id = 1"
+                    ))
+                    .await?;
+            }
         }
         self.txn.commit().await?;
-        self.generation.fetch_add(1, Ordering::Release);
+        self.generations.moved(changed);
         Ok(())
     }
 
@@ -90,7 +120,7 @@ impl Db {
             Ok(Db {
                 conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                 write_gate: Some(Arc::new(Mutex::new(()))),
-                generation: Arc::default(),
+                generations: Arc::default(),
             })
         } else {
             let mut options = ConnectOptions::new(url);
@@ -105,7 +135,7 @@ impl Db {
             Ok(Db {
                 conn,
                 write_gate: None,
-                generation: Arc::default(),
+                generations: Arc::default(),
             })
         }
     }
@@ -128,19 +158,14 @@ impl Db {
         Ok(WriteTxn {
             txn: self.conn.begin().await?,
             _gate: gate,
-            generation: self.generation.clone(),
+            generations: self.generations.clone(),
         })
-    }
-
-    /// How many changes this process knows of; any change moves it on.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
     }
 
     /// Marks the data as changed without a local write (another process wrote, or we may have
     /// missed its announcement).
-    pub fn mark_changed(&self) {
-        self.generation.fetch_add(1, Ordering::Release);
+    fn mark_changed(&self, changed: Changed) {
+        self.generations.moved(changed);
     }
 
     /// Moves the generation on whenever another process (a second server, the command line)
@@ -160,38 +185,36 @@ impl Db {
         }
     }
 
-    /// SQLite's `data_version` changes, for one connection, whenever any *other* connection
-    /// commits; reading it touches only shared memory, so a quarter-second poll costs nothing.
+    /// Polls the `data_generations` row that every committed write moves on (one indexed row:
+    /// four reads a second cost nothing). This process's own commits show there too, which
+    /// costs its cache one extra refresh per write.
     async fn watch_sqlite(self, pool: sqlx::SqlitePool) {
-        let mut seen: Option<i64> = None;
+        let mut seen: Option<(i64, i64)> = None;
         loop {
-            let mut connection = match pool.acquire().await {
-                Ok(connection) => connection,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
-                }
-            };
-            loop {
-                let version: Result<i64, _> = sqlx::query_scalar("PRAGMA data_version")
-                    .fetch_one(&mut *connection)
+            let counters: Result<(i64, i64), _> =
+                sqlx::query_as("SELECT programme, attendance FROM data_generations WHERE id = 1")
+                    .fetch_one(&pool)
                     .await;
-                match version {
-                    Ok(version) => {
-                        if seen.is_some_and(|seen| seen != version) {
-                            self.mark_changed();
+            match counters {
+                Ok((programme, attendance)) => {
+                    if let Some((seen_programme, seen_attendance)) = seen {
+                        if programme != seen_programme {
+                            self.mark_changed(Changed::Anything);
                         }
-                        seen = Some(version);
+                        if attendance != seen_attendance {
+                            self.mark_changed(Changed::AttendanceOnly);
+                        }
                     }
-                    Err(_) => {
-                        // A new connection has its own numbering: start over from it.
-                        seen = None;
-                        self.mark_changed();
-                        break;
-                    }
+                    seen = Some((programme, attendance));
                 }
-                tokio::time::sleep(Duration::from_millis(250)).await;
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read data_generations; retrying");
+                    seen = None;
+                    self.mark_changed(Changed::Anything);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
             }
+            tokio::time::sleep(Duration::from_millis(250)).await;
         }
     }
 
@@ -211,16 +234,18 @@ impl Db {
                 continue;
             }
             // Anything committed before LISTEN took effect went unheard.
-            self.mark_changed();
+            self.mark_changed(Changed::Anything);
             loop {
                 match listener.try_recv().await {
-                    Ok(Some(_)) => self.mark_changed(),
+                    Ok(Some(notification)) => {
+                        self.mark_changed(Changed::from_payload(notification.payload()))
+                    }
                     // The connection dropped: announcements may have been lost meanwhile, so
                     // treat everything as changed; the next call reconnects.
-                    Ok(None) => self.mark_changed(),
+                    Ok(None) => self.mark_changed(Changed::Anything),
                     Err(error) => {
                         tracing::warn!(%error, "lost the change listener; reconnecting");
-                        self.mark_changed();
+                        self.mark_changed(Changed::Anything);
                         tokio::time::sleep(Duration::from_millis(200)).await;
                         break;
                     }
