@@ -15,7 +15,6 @@ pub enum Changed {
 }
 
 impl Changed {
-    /// The payload of the PostgreSQL notification.
     pub fn as_str(self) -> &'static str {
         match self {
             Changed::Anything => "anything",
@@ -23,22 +22,73 @@ impl Changed {
         }
     }
 
-    pub fn from_payload(payload: &str) -> Self {
-        match payload {
+    /// The payload of a PostgreSQL notification: what changed, and which process changed it.
+    pub fn payload(self, origin: &str) -> String {
+        format!("{}:{origin}", self.as_str())
+    }
+
+    /// What a notification says changed, and where it came from.
+    pub fn from_payload(payload: &str) -> (Self, &str) {
+        let (what, origin) = payload.split_once(':').unwrap_or((payload, ""));
+        let changed = match what {
             "attendance" => Changed::AttendanceOnly,
             // Unknown news is treated as the widest change.
             _ => Changed::Anything,
+        };
+        (changed, origin)
+    }
+}
+
+#[derive(Debug)]
+pub struct Generations {
+    anything: AtomicU64,
+    attendance: AtomicU64,
+    /// This process's own announced writes, counted from before their commit, so that a
+    /// follower can tell other processes' writes from ours (SQLite).
+    own_anything: AtomicU64,
+    own_attendance: AtomicU64,
+    /// Names this process in the notifications it sends (PostgreSQL).
+    pub origin: String,
+}
+
+impl Default for Generations {
+    fn default() -> Self {
+        Generations {
+            anything: AtomicU64::new(0),
+            attendance: AtomicU64::new(0),
+            own_anything: AtomicU64::new(0),
+            own_attendance: AtomicU64::new(0),
+            origin: uuid::Uuid::new_v4().simple().to_string(),
         }
     }
 }
 
-#[derive(Default, Debug)]
-pub struct Generations {
-    anything: AtomicU64,
-    attendance: AtomicU64,
-}
-
 impl Generations {
+    /// Call before committing a write that others will hear of; `own_write_failed` if the
+    /// commit then fails.
+    pub fn own_write_started(&self, changed: Changed) {
+        self.own_counter(changed).fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn own_write_failed(&self, changed: Changed) {
+        self.own_counter(changed).fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// This process's writes so far: (anything, attendance only).
+    pub fn own_writes(&self) -> (u64, u64) {
+        (
+            self.own_anything.load(Ordering::Acquire),
+            self.own_attendance.load(Ordering::Acquire),
+        )
+    }
+
+    fn own_counter(&self, changed: Changed) -> &AtomicU64 {
+        match changed {
+            Changed::Anything => &self.own_anything,
+            Changed::AttendanceOnly => &self.own_attendance,
+        }
+    }
+
     pub fn moved(&self, changed: Changed) {
         match changed {
             Changed::Anything => self.anything.fetch_add(1, Ordering::Release),
@@ -80,8 +130,11 @@ mod tests {
     #[test]
     fn notification_payloads_round_trip_and_unknown_ones_mean_anything() {
         for changed in [Changed::Anything, Changed::AttendanceOnly] {
-            assert_eq!(Changed::from_payload(changed.as_str()), changed);
+            assert_eq!(
+                Changed::from_payload(&changed.payload("abc")),
+                (changed, "abc")
+            );
         }
-        assert_eq!(Changed::from_payload(""), Changed::Anything);
+        assert_eq!(Changed::from_payload(""), (Changed::Anything, ""));
     }
 }

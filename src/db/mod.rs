@@ -73,9 +73,10 @@ impl WriteTxn {
                 self.txn
                     .execute_unprepared(&format!(
                         "NOTIFY {CHANGES_CHANNEL}, '{}'",
-                        changed.as_str()
+                        changed.payload(&self.generations.origin)
                     ))
                     .await?;
+                self.txn.commit().await?;
             }
             // Writers are serialised on SQLite already, so one counter row costs no contention.
             _ => {
@@ -88,9 +89,15 @@ impl WriteTxn {
                         "UPDATE data_generations SET {column} = {column} + 1 WHERE id = 1"
                     ))
                     .await?;
+                // Counted before the commit is visible, so the follower never takes it for
+                // another process's write.
+                self.generations.own_write_started(changed);
+                if let Err(error) = self.txn.commit().await {
+                    self.generations.own_write_failed(changed);
+                    return Err(error);
+                }
             }
         }
-        self.txn.commit().await?;
         self.generations.moved(changed);
         Ok(())
     }
@@ -185,11 +192,12 @@ impl Db {
         }
     }
 
-    /// Polls the `data_generations` row that every committed write moves on (one indexed row:
-    /// four reads a second cost nothing). This process's own commits show there too, which
-    /// costs its cache one extra refresh per write.
+    /// Polls the `data_generations` row that every committed write counts up (one row: four
+    /// reads a second cost nothing). Others' writes are the total less this process's own.
     async fn watch_sqlite(self, pool: sqlx::SqlitePool) {
-        let mut seen: Option<(i64, i64)> = None;
+        // The most of others' writes seen so far, per kind; an estimate that can lag (our own
+        // write counted before its commit shows) but never runs ahead.
+        let mut others_seen: Option<(i64, i64)> = None;
         loop {
             let counters: Result<(i64, i64), _> =
                 sqlx::query_as("SELECT programme, attendance FROM data_generations WHERE id = 1")
@@ -197,19 +205,26 @@ impl Db {
                     .await;
             match counters {
                 Ok((programme, attendance)) => {
-                    if let Some((seen_programme, seen_attendance)) = seen {
-                        if programme != seen_programme {
+                    let (own_programme, own_attendance) = self.generations.own_writes();
+                    let others = (
+                        programme.saturating_sub(i64::try_from(own_programme).unwrap_or(i64::MAX)),
+                        attendance
+                            .saturating_sub(i64::try_from(own_attendance).unwrap_or(i64::MAX)),
+                    );
+                    if let Some(seen) = others_seen {
+                        if others.0 > seen.0 {
                             self.mark_changed(Changed::Anything);
                         }
-                        if attendance != seen_attendance {
+                        if others.1 > seen.1 {
                             self.mark_changed(Changed::AttendanceOnly);
                         }
+                        others_seen = Some((others.0.max(seen.0), others.1.max(seen.1)));
+                    } else {
+                        others_seen = Some(others);
                     }
-                    seen = Some((programme, attendance));
                 }
                 Err(error) => {
                     tracing::warn!(%error, "cannot read data_generations; retrying");
-                    seen = None;
                     self.mark_changed(Changed::Anything);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
@@ -238,7 +253,11 @@ impl Db {
             loop {
                 match listener.try_recv().await {
                     Ok(Some(notification)) => {
-                        self.mark_changed(Changed::from_payload(notification.payload()))
+                        let (changed, origin) = Changed::from_payload(notification.payload());
+                        // Our own commits moved our generations already.
+                        if origin != self.generations.origin {
+                            self.mark_changed(changed);
+                        }
                     }
                     // The connection dropped: announcements may have been lost meanwhile, so
                     // treat everything as changed; the next call reconnects.
