@@ -244,10 +244,10 @@ fn answer(stored: &Stored, conditions: &Conditions, kind: &Kind) -> Response {
         // RFC 9110, 15.4.5: only the validators and caching headers, no body metadata.
         let mut response = Response::new(Body::empty());
         *response.status_mut() = StatusCode::NOT_MODIFIED;
-        validators(response.headers_mut(), stored, kind);
         if let Some(vary) = stored.headers.get(header::VARY) {
             response.headers_mut().insert(header::VARY, vary.clone());
         }
+        validators(response.headers_mut(), stored, kind);
         return response;
     }
     let mut response = Response::new(Body::from(stored.body.clone()));
@@ -268,9 +268,13 @@ fn validators(headers: &mut HeaderMap, stored: &Stored, kind: &Kind) {
         header::CACHE_CONTROL,
         HeaderValue::from_static(match kind {
             Kind::Public => "public, max-age=60, must-revalidate",
-            // Personal feeds and the page (it remembers the reader's choices) stay out of
-            // shared caches.
-            Kind::Personal | Kind::Page => "private, max-age=60, must-revalidate",
+            Kind::Personal => "private, max-age=60, must-revalidate",
+            // The page depends on the reader's remembered choices (cookies), which a browser
+            // cache does not key on: it must ask every time, and a 304 keeps that cheap.
+            Kind::Page => "private, no-cache",
         }),
     );
+    if let Kind::Page = kind {
+        headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Encoding"));
+    }
 }
