@@ -275,6 +275,9 @@ fn validators(headers: &mut HeaderMap, stored: &Stored, kind: &Kind) {
         }),
     );
     if let Kind::Page = kind {
-        headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Encoding"));
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Accept-Encoding"),
+        );
     }
 }

@@ -95,7 +95,10 @@ async fn the_programme_page_is_cached_per_remembered_zone_and_answers_304() {
         tokyo.headers()[reqwest::header::CACHE_CONTROL],
         "private, no-cache"
     );
-    assert_eq!(tokyo.headers()[reqwest::header::VARY], "Cookie, Accept-Encoding");
+    assert_eq!(
+        tokyo.headers()[reqwest::header::VARY],
+        "Cookie, Accept-Encoding"
+    );
     let etag = tokyo.headers()[ETAG].clone();
     assert!(
         tokyo
