@@ -30,6 +30,8 @@ struct Collector {
     current: Option<Received>,
     /// Time taken to accept each message, to keep a fan-out going long enough to interrupt it.
     delay: std::time::Duration,
+    /// Keep message bodies (tests read them); benchmarks count messages without holding them.
+    keep_bodies: bool,
 }
 
 impl Handler for Collector {
@@ -51,7 +53,9 @@ impl Handler for Collector {
     }
 
     fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        if let Some(current) = &mut self.current {
+        if let Some(current) = &mut self.current
+            && self.keep_bodies
+        {
             current.data.extend_from_slice(buf);
         }
         Ok(())
@@ -98,7 +102,22 @@ impl TestSmtp {
         )
     }
 
+    /// Accepts and counts messages without keeping their bodies, so that a benchmark measures
+    /// the app's memory rather than ten thousand received emails.
+    #[allow(dead_code)]
+    pub fn start_counting() -> Self {
+        Self::serve_with(
+            TcpListener::bind("127.0.0.1:0").expect("a free port"),
+            std::time::Duration::ZERO,
+            false,
+        )
+    }
+
     fn serve(listener: TcpListener, delay: std::time::Duration) -> Self {
+        Self::serve_with(listener, delay, true)
+    }
+
+    fn serve_with(listener: TcpListener, delay: std::time::Duration, keep_bodies: bool) -> Self {
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let refused = Arc::new(Mutex::new(HashSet::new()));
@@ -107,6 +126,7 @@ impl TestSmtp {
             refused: refused.clone(),
             current: None,
             delay,
+            keep_bodies,
         };
         let mut server = Server::new(handler);
         server
