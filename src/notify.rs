@@ -164,6 +164,20 @@ pub async fn mail_attendee(
     kind: SessionMail,
     dedup_key: String,
 ) -> AppResult<()> {
+    let mail = attendee_mail(state, event, facts, registration, kind, dedup_key)?;
+    enqueue(db, mail, state.clock.now()).await?;
+    Ok(())
+}
+
+/// The email `mail_attendee` queues, composed but not yet queued.
+pub fn attendee_mail(
+    state: &AppState,
+    event: &event::Model,
+    facts: &SessionFacts,
+    registration: &registration::Model,
+    kind: SessionMail,
+    dedup_key: String,
+) -> AppResult<NewMail> {
     let now = state.clock.now();
     let recipient = registrant(registration)?;
     let composed = session_email(
@@ -179,21 +193,15 @@ pub async fn mail_attendee(
         SessionMail::Update(_) => "update",
         _ => "invitation",
     };
-    enqueue(
-        db,
-        NewMail {
-            dedup_key,
-            event_id: Some(event.id),
-            kind: mail_kind,
-            sender: facts.organiser.email.clone(),
-            recipient: recipient.email,
-            subject: composed.subject,
-            message: composed.message,
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+    Ok(NewMail {
+        dedup_key,
+        event_id: Some(event.id),
+        kind: mail_kind,
+        sender: facts.organiser.email.clone(),
+        recipient: recipient.email,
+        subject: composed.subject,
+        message: composed.message,
+    })
 }
 
 /// After a published session changed in a way calendars show (its revision was raised): an

@@ -28,7 +28,7 @@ use crate::domain::vocab::{AttendanceMode, SessionStatus};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::{SessionFacts, SessionLine, SessionMail, registration_email};
-use crate::mail::outbox::{NewMail, enqueue};
+use crate::mail::outbox::{NewMail, enqueue, enqueue_all};
 use crate::notify;
 use crate::security;
 use crate::state::AppState;
@@ -241,9 +241,17 @@ pub(crate) async fn registration_view(
         .order_by_asc(attendance::Column::Id)
         .all(db)
         .await?;
+    // One read for all the seats' sessions: this runs inside the registration's locked section.
+    let of_seats: std::collections::HashMap<i64, session::Model> = session::Entity::find()
+        .filter(session::Column::Id.is_in(seats.iter().map(|s| s.session_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
     let mut sessions = Vec::with_capacity(seats.len());
     for seat in seats {
-        let Some(session) = session::Entity::find_by_id(seat.session_id).one(db).await? else {
+        let Some(session) = of_seats.get(&seat.session_id) else {
             continue;
         };
         let waitlist_position = if seat.status == "waitlisted" {
@@ -300,14 +308,27 @@ pub(crate) async fn invite_to_seat(
     registration: &registration::Model,
     seat_id: i64,
 ) -> AppResult<()> {
+    let mail = invitation_for_seat(state, event, facts, session, registration, seat_id)?;
+    enqueue(db, mail, state.clock.now()).await?;
+    Ok(())
+}
+
+/// The invitation `invite_to_seat` queues, composed but not yet queued.
+fn invitation_for_seat(
+    state: &AppState,
+    event: &event::Model,
+    facts: &SessionFacts,
+    session: &session::Model,
+    registration: &registration::Model,
+    seat_id: i64,
+) -> AppResult<NewMail> {
     // A seat can be confirmed again after being given up: each confirmation is its own email.
     let key = format!(
         "attendance-{seat_id}-rev-{}-request-{}",
         session.revision,
         state.clock.now().timestamp_micros()
     );
-    notify::mail_attendee(
-        db,
+    notify::attendee_mail(
         state,
         event,
         facts,
@@ -315,7 +336,6 @@ pub(crate) async fn invite_to_seat(
         SessionMail::Invitation,
         key,
     )
-    .await
 }
 
 /// Where a waitlisted seat stands: the waitlist is served in the order seats joined it.
@@ -516,29 +536,65 @@ pub async fn register_attendee(
     .await?;
 
     let mut lines = Vec::new();
+    // Queued together at the end: one statement instead of one per email.
+    let mut mails = Vec::new();
     let recipient = notify::registrant(&saved)?;
     let own = DisplayZone::named(recipient.zone);
     // One read of speakers, participants and rooms for all the sessions, not one per session.
     let all_facts = notify::sessions_facts(&*txn, state, &event, &wanted, true).await?;
-    for (session, facts) in wanted.iter().zip(&all_facts) {
+    // Each session's seat status first (a session's count is not changed by this registration's
+    // other seats), then the seats: on PostgreSQL in one statement, as every round trip here is
+    // made while the event row is locked.
+    let mut planned = Vec::with_capacity(wanted.len());
+    for session in &wanted {
         let mode = input
             .attendance
             .at(stored(&session.attendance, "sessions.attendance")?)
             .unwrap_or(Mode::Virtual);
-        let status = seat_status(&*txn, session, mode, room_in_event).await?;
-        let seat = attendance::ActiveModel {
+        planned.push((
+            mode,
+            seat_status(&*txn, session, mode, room_in_event).await?,
+        ));
+    }
+    let rows: Vec<attendance::ActiveModel> = wanted
+        .iter()
+        .zip(&planned)
+        .map(|(session, (mode, status))| attendance::ActiveModel {
             registration_id: Set(saved.id),
             session_id: Set(session.id),
             mode: Set(mode.as_str().into()),
-            status: Set(status.into()),
+            status: Set((*status).into()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
+        })
+        .collect();
+    let seats = if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        attendance::Entity::insert_many(rows)
+            .exec_with_returning_many(&*txn)
+            .await?
+    } else {
+        // sea-orm reads inserted rows back only with RETURNING, which it does not use on
+        // SQLite; there a statement costs no network round trip, so one per seat is as cheap.
+        let mut seats = Vec::with_capacity(rows.len());
+        for row in rows {
+            seats.push(row.insert(&*txn).await?);
         }
-        .insert(&*txn)
-        .await?;
+        seats
+    };
+    for ((session, facts), (_, status)) in wanted.iter().zip(&all_facts).zip(&planned) {
+        let status = *status;
         if status == "confirmed" {
-            invite_to_seat(&*txn, state, &event, facts, session, &saved, seat.id).await?;
+            // Matched by session, not by position: the database need not return rows in order.
+            let Some(seat) = seats.iter().find(|seat| seat.session_id == session.id) else {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "the seat for session {} was not returned",
+                    session.id
+                )));
+            };
+            mails.push(invitation_for_seat(
+                state, &event, facts, session, &saved, seat.id,
+            )?);
         }
         lines.push(SessionLine {
             title: session.title.clone(),
@@ -567,20 +623,16 @@ pub async fn register_attendee(
         Some(&manage_url(state, &manage_token)),
         &notify::feed_url(state, &saved.feed_token),
     )?;
-    enqueue(
-        &*txn,
-        NewMail {
-            dedup_key: format!("registration-{}-confirmation", saved.id),
-            event_id: Some(event.id),
-            kind: "confirmation",
-            sender: organiser.email,
-            recipient: saved.email.clone(),
-            subject: composed.subject,
-            message: composed.message,
-        },
-        now,
-    )
-    .await?;
+    mails.push(NewMail {
+        dedup_key: format!("registration-{}-confirmation", saved.id),
+        event_id: Some(event.id),
+        kind: "confirmation",
+        sender: organiser.email,
+        recipient: saved.email.clone(),
+        subject: composed.subject,
+        message: composed.message,
+    });
+    enqueue_all(&*txn, mails, now).await?;
     let view = registration_view(&*txn, state, saved, Some(&manage_token)).await?;
     txn.commit_attendance().await?;
     state.mail_queued();

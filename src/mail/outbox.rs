@@ -44,7 +44,32 @@ pub async fn enqueue(
     mail: NewMail,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let row = outbox::ActiveModel {
+    Ok(enqueue_all(db, vec![mail], now).await? == 1)
+}
+
+/// Queues several emails in one statement (a registration's invitations and confirmation);
+/// returns how many were new.
+pub async fn enqueue_all(
+    db: &impl ConnectionTrait,
+    mails: Vec<NewMail>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    if mails.is_empty() {
+        return Ok(0);
+    }
+    let rows = mails.into_iter().map(|mail| outbox_row(mail, now));
+    outbox::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(outbox::Column::DedupKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+}
+
+fn outbox_row(mail: NewMail, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel {
         dedup_key: Set(mail.dedup_key),
         event_id: Set(mail.event_id),
         kind: Set(mail.kind.to_owned()),
@@ -60,16 +85,7 @@ pub async fn enqueue(
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()
-    };
-    let inserted = outbox::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(outbox::Column::DedupKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(inserted == 1)
+    }
 }
 
 /// Delay before attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at an hour.
