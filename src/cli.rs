@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::api::outbox::outbox_of;
+use crate::api::outbox::{outbox_of, requeue_dead};
 use crate::api::schedule::{ScheduleFormat, export_schedule, import_schedule, read_schedule};
 use crate::db::queries;
 use crate::error::AppError;
@@ -157,6 +157,16 @@ pub async fn show_outbox(state: &AppState, slug: &str) -> anyhow::Result<()> {
             failure.last_error.as_deref().unwrap_or(""),
         );
     }
+    Ok(())
+}
+
+/// Puts the event's dead letters back in the queue.
+pub async fn retry_dead(state: &AppState, slug: &str) -> anyhow::Result<()> {
+    let event = queries::event_by_slug(&state.db.conn, slug)
+        .await
+        .map_err(explain)?;
+    let requeued = requeue_dead(state, event.id).await.map_err(explain)?;
+    println!("{requeued} dead letters back in the queue; `convene outbox send` sends them");
     Ok(())
 }
 

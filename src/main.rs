@@ -134,18 +134,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             match action {
                 OutboxAction::Show { slug } => convene::cli::show_outbox(&state, &slug).await,
                 OutboxAction::Send => convene::cli::send(&state).await.map(|_| ()),
-                OutboxAction::Retry { slug } => {
-                    let event = convene::db::queries::event_by_slug(&state.db.conn, &slug)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    let requeued = convene::api::outbox::requeue_dead(&state, event.id)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    println!(
-                        "{requeued} dead letters back in the queue; `convene outbox send` sends them"
-                    );
-                    Ok(())
-                }
+                OutboxAction::Retry { slug } => convene::cli::retry_dead(&state, &slug).await,
             }
         }
         Command::Serve { demo } => {

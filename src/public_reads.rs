@@ -27,10 +27,9 @@ use crate::state::AppState;
 /// The largest response kept or hashed; larger ones are refused rather than truncated.
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// A response as it went out, ready to go out again.
+/// A 200 response as it went out, ready to go out again.
 struct Stored {
     generation: u64,
-    status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
     etag: String,
@@ -197,7 +196,6 @@ async fn render(
     };
     Ok(Stored {
         generation,
-        status: parts.status,
         headers: parts.headers,
         body,
         etag,
@@ -251,7 +249,6 @@ fn answer(stored: &Stored, conditions: &Conditions, kind: &Kind) -> Response {
         return response;
     }
     let mut response = Response::new(Body::from(stored.body.clone()));
-    *response.status_mut() = stored.status;
     *response.headers_mut() = stored.headers.clone();
     validators(response.headers_mut(), stored, kind);
     response

@@ -168,28 +168,7 @@ async fn a_change_is_visible_in_the_very_next_read_of_every_cached_form() {
 #[tokio::test]
 async fn a_personal_feed_is_private_and_gone_once_its_registration_is_cancelled() {
     let app = spawn_demo().await;
-    let registered = body(
-        app.post_json(
-            "/api/v1/events/izmir-2021/registrations",
-            None,
-            json!({"name": "Ülaş", "email": "ulas@example.org", "attendance": "virtual", "timezone": "Europe/Istanbul", "language": "en"}),
-        )
-        .await,
-    )
-    .await;
-    let feed = registered["feed_url"]
-        .as_str()
-        .unwrap()
-        .strip_prefix("http://convene.test")
-        .unwrap()
-        .to_owned();
-    let token = registered["manage_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (feed, token) = register_online(&app, "Ülaş", "ulas@example.org").await;
     for _ in 0..2 {
         let response = app.get(&feed).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -297,27 +276,36 @@ async fn a_change_through_one_process_reaches_the_cache_of_another() {
         .await;
     assert_eq!(patched.status(), StatusCode::OK);
     // The news travels through the database: give it a moment, not a fixed sleep.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let text = second.get(path).await.text().await.unwrap();
-        if text.contains("Changed elsewhere") {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the second process still serves the old schedule"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    eventually(
+        "the second process still serves the old schedule",
+        || async {
+            let text = second.get(path).await.text().await.unwrap();
+            text.contains("Changed elsewhere")
+        },
+    )
+    .await;
     // Attendance-only news travels the same way, for the personal feeds.
+    let (feed, token) = register_online(&first, "Ana", "ana@example.org").await;
+    assert_eq!(second.get(&feed).await.status(), StatusCode::OK);
+    first
+        .delete(&format!("/api/v1/registrations/{token}"), None)
+        .await;
+    eventually(
+        "the second process still serves the cancelled registration's feed",
+        || async { second.get(&feed).await.status() == StatusCode::NOT_FOUND },
+    )
+    .await;
+}
+
+/// Registers someone online for the Izmir demo; returns their feed's path and management token.
+async fn register_online(app: &TestApp, name: &str, email: &str) -> (String, String) {
     let registered = body(
-        first
-            .post_json(
-                "/api/v1/events/izmir-2021/registrations",
-                None,
-                json!({"name": "Ana", "email": "ana@example.org", "attendance": "virtual", "timezone": "Europe/Paris", "language": "fr"}),
-            )
-            .await,
+        app.post_json(
+            "/api/v1/events/izmir-2021/registrations",
+            None,
+            json!({"name": name, "email": email, "attendance": "virtual", "timezone": "Europe/Istanbul", "language": "en"}),
+        )
+        .await,
     )
     .await;
     let feed = registered["feed_url"]
@@ -333,16 +321,5 @@ async fn a_change_through_one_process_reaches_the_cache_of_another() {
         .next()
         .unwrap()
         .to_owned();
-    assert_eq!(second.get(&feed).await.status(), StatusCode::OK);
-    first
-        .delete(&format!("/api/v1/registrations/{token}"), None)
-        .await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while second.get(&feed).await.status() != StatusCode::NOT_FOUND {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the second process still serves the cancelled registration's feed"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    (feed, token)
 }

@@ -169,12 +169,6 @@ impl Db {
         })
     }
 
-    /// Marks the data as changed without a local write (another process wrote, or we may have
-    /// missed its announcement).
-    fn mark_changed(&self, changed: Changed) {
-        self.generations.moved(changed);
-    }
-
     /// Moves the generation on whenever another process (a second server, the command line)
     /// commits to the same database. Runs until the process ends.
     pub async fn follow_other_processes(self) {
@@ -213,10 +207,10 @@ impl Db {
                     );
                     if let Some(seen) = others_seen {
                         if others.0 > seen.0 {
-                            self.mark_changed(Changed::Anything);
+                            self.generations.moved(Changed::Anything);
                         }
                         if others.1 > seen.1 {
-                            self.mark_changed(Changed::AttendanceOnly);
+                            self.generations.moved(Changed::AttendanceOnly);
                         }
                         others_seen = Some((others.0.max(seen.0), others.1.max(seen.1)));
                     } else {
@@ -225,7 +219,7 @@ impl Db {
                 }
                 Err(error) => {
                     tracing::warn!(%error, "cannot read data_generations; retrying");
-                    self.mark_changed(Changed::Anything);
+                    self.generations.moved(Changed::Anything);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
@@ -249,22 +243,22 @@ impl Db {
                 continue;
             }
             // Anything committed before LISTEN took effect went unheard.
-            self.mark_changed(Changed::Anything);
+            self.generations.moved(Changed::Anything);
             loop {
                 match listener.try_recv().await {
                     Ok(Some(notification)) => {
                         let (changed, origin) = Changed::from_payload(notification.payload());
                         // Our own commits moved our generations already.
                         if origin != self.generations.origin {
-                            self.mark_changed(changed);
+                            self.generations.moved(changed);
                         }
                     }
                     // The connection dropped: announcements may have been lost meanwhile, so
                     // treat everything as changed; the next call reconnects.
-                    Ok(None) => self.mark_changed(Changed::Anything),
+                    Ok(None) => self.generations.moved(Changed::Anything),
                     Err(error) => {
                         tracing::warn!(%error, "lost the change listener; reconnecting");
-                        self.mark_changed(Changed::Anything);
+                        self.generations.moved(Changed::Anything);
                         tokio::time::sleep(Duration::from_millis(200)).await;
                         break;
                     }

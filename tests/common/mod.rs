@@ -304,3 +304,17 @@ pub fn event_payload(slug: &str) -> Value {
         "documents": [{"title": "Building trust through strengthened cooperation", "author": "Camille Le Coz", "language": "en"}]
     })
 }
+
+/// Polls `check` until it holds (news that travels between processes takes a moment), failing
+/// with `what` after ten seconds; never a fixed sleep.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
