@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use common::smtp::TestSmtp;
 use common::*;
+use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -182,6 +183,85 @@ async fn a_burst_of_500_registrations_for_50_seats_confirms_exactly_50() {
         (Some(50), Some(450))
     );
     assert_eq!(report["registrations"], 500);
+}
+
+/// The SEQUENCE of the calendar in `message`, if it carries one.
+fn calendar_sequence(message: &common::smtp::Received) -> Option<u32> {
+    let parsed = message.parsed();
+    let part = parsed
+        .parts
+        .iter()
+        .find(|p| mail_parser::MimeHeaders::is_content_type(*p, "text", "calendar"))?;
+    let text = String::from_utf8_lossy(part.contents()).into_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix("SEQUENCE:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+#[tokio::test]
+async fn registrations_racing_a_session_move_all_end_with_the_final_invitation() {
+    // A registration reads the programme before it takes the event's lock; if the session moves
+    // in between, it must notice and not queue an invitation for the old time that no update
+    // will ever correct.
+    let smtp = TestSmtp::start();
+    let app = Arc::new(
+        spawn_app_with(Options {
+            env: vec![("CONVENE_SMTP_URL", smtp.url())],
+            ..Options::default()
+        })
+        .await,
+    );
+    let session = small_event(&app, 1000).await;
+    // People already in: moving the session then queues hundreds of updates, which keeps the
+    // move's transaction open while the next people register.
+    let early = 300;
+    futures::stream::iter(0..early)
+        .for_each_concurrent(32, |i| {
+            let app = app.clone();
+            async move {
+                let (status, registration) =
+                    register(&app, "sfax-2019", person(i, "on_site")).await;
+                assert_eq!(status, StatusCode::CREATED, "{registration}");
+            }
+        })
+        .await;
+    let people = early + 120;
+    let late: Vec<_> = (early..people)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                // One arrival a millisecond, so that some read the programme while it moves.
+                tokio::time::sleep(std::time::Duration::from_millis((i - early) as u64)).await;
+                register(&app, "sfax-2019", person(i, "on_site")).await
+            })
+        })
+        .collect();
+    let moved = app
+        .patch_json(
+            &format!("/api/v1/events/sfax-2019/sessions/{session}"),
+            Some(&app.admin_token),
+            json!({"starts_at": "2019-06-25T15:00", "ends_at": "2019-06-25T17:00"}),
+        )
+        .await;
+    let status = moved.status();
+    let moved = body(moved).await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["revision"], 1);
+    for task in late {
+        let (status, registration) = task.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{registration}");
+        assert_eq!(registration["sessions"][0]["status"], "confirmed");
+    }
+    app.dispatch_all_pending_emails().await;
+    for i in 0..people {
+        let received = smtp.messages_to(&format!("person{i}@example.org"));
+        let newest = received.iter().filter_map(calendar_sequence).max();
+        assert_eq!(
+            newest,
+            Some(1),
+            "person{i}'s newest calendar entry is the moved session"
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! Attendance: public registration with seat limits and a waitlist, self-service through a
 //! private link, and the organisers' list.
 //!
-//! Seats are counted and given inside one write transaction with the session rows locked
-//! (`FOR UPDATE` on PostgreSQL; the write gate on SQLite), so the last seat goes to exactly one
-//! person however many ask at once. Every email is queued in that same transaction.
+//! Seats are counted and given inside one write transaction with the event's row locked
+//! (`FOR NO KEY UPDATE` on PostgreSQL; the write gate on SQLite), so the last seat goes to exactly
+//! one person however many ask at once. Every email is queued in that same transaction.
 
 use std::collections::HashMap;
 
@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -438,44 +438,34 @@ pub struct Registered {
     pub manage_token: Option<String>,
 }
 
-/// Registers someone for an event: shared by the JSON API and the registration page.
-pub async fn register_attendee(
-    state: &AppState,
-    slug: &str,
-    input: NewRegistration,
-) -> AppResult<Registered> {
-    check_lengths(&input)?;
-    let now = state.clock.now();
-    let txn = state.db.begin_write().await?;
-    // The event row is the lock that serialises seat-giving for this event on PostgreSQL.
-    let event = queries::event_by_slug_for_update(&*txn, slug).await?;
-    let email_key = input.email.normalized();
-    if let Some(existing) = registration::Entity::find()
-        .filter(registration::Column::EventId.eq(event.id))
-        .filter(registration::Column::EmailKey.eq(&email_key))
-        .one(&*txn)
-        .await?
-    {
-        let view = registration_view(&*txn, state, existing, None).await?;
-        txn.commit_attendance().await?;
-        return Ok(Registered {
-            created: false,
-            view,
-            manage_token: None,
-        });
-    }
+/// What a registration needs that can be read before the event is locked. Building it takes
+/// most of a registration's reads; done outside the lock, requests do it side by side and only
+/// the seat decision and the writes queue.
+struct Plan {
+    event: event::Model,
+    /// The sessions asked for, as read, each with the mode it is attended in.
+    sessions: Vec<(session::Model, Mode)>,
+    facts: Vec<SessionFacts>,
+}
 
-    let published = queries::sessions_of_event(&*txn, event.id, false).await?;
-    let wanted: Vec<session::Model> = match &input.session_ids {
-        None => published
-            .into_iter()
-            .filter(|s| {
-                stored::<AttendanceMode>(&s.attendance, "")
-                    .is_ok_and(|a| input.attendance.at(a).is_some())
-            })
-            .collect(),
+/// The published sessions `input` asks for (all that fit its attendance when it names none).
+fn sessions_asked_for(
+    input: &NewRegistration,
+    published: Vec<session::Model>,
+) -> AppResult<Vec<(session::Model, Mode)>> {
+    let mut chosen: Vec<(session::Model, Mode)> = Vec::new();
+    match &input.session_ids {
+        None => {
+            for session in published {
+                let mode = input
+                    .attendance
+                    .at(stored(&session.attendance, "sessions.attendance")?);
+                if let Some(mode) = mode {
+                    chosen.push((session, mode));
+                }
+            }
+        }
         Some(ids) => {
-            let mut chosen = Vec::new();
             for (index, id) in ids.iter().enumerate() {
                 let Some(session) = published.iter().find(|s| s.id == *id) else {
                     return Err(AppError::invalid(
@@ -483,29 +473,122 @@ pub async fn register_attendee(
                         format!("this event has no published session {id}"),
                     ));
                 };
-                if input
+                let Some(mode) = input
                     .attendance
                     .at(stored(&session.attendance, "sessions.attendance")?)
-                    .is_none()
-                {
+                else {
                     return Err(AppError::invalid(
                         format!("session_ids[{index}]"),
                         "this session is on site only; register on_site to attend it",
                     ));
-                }
-                if !chosen.iter().any(|c: &session::Model| c.id == *id) {
-                    chosen.push(session.clone());
+                };
+                if !chosen.iter().any(|(c, _)| c.id == *id) {
+                    chosen.push((session.clone(), mode));
                 }
             }
-            chosen
         }
-    };
-    if wanted.is_empty() {
+    }
+    if chosen.is_empty() {
         return Err(AppError::invalid(
             "session_ids",
             "there is no published session to register for in this mode",
         ));
     }
+    Ok(chosen)
+}
+
+async fn plan_registration(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: event::Model,
+    input: &NewRegistration,
+) -> AppResult<Plan> {
+    let published = queries::sessions_of_event(db, event.id, false).await?;
+    let sessions = sessions_asked_for(input, published)?;
+    let models: Vec<session::Model> = sessions.iter().map(|(s, _)| s.clone()).collect();
+    // One read of speakers, participants and rooms for all the sessions, not one per session.
+    let facts = notify::sessions_facts(db, state, &event, &models, true).await?;
+    Ok(Plan {
+        event,
+        sessions,
+        facts,
+    })
+}
+
+/// Whether the event and sessions a plan was built from are unchanged, read under the event's
+/// lock. On PostgreSQL the sessions are locked `FOR SHARE` until commit, so a session change
+/// (which locks its row `FOR NO KEY UPDATE`) lands either wholly before this registration, and is seen
+/// here, or after it, and then reaches this registrant with the others.
+async fn plan_still_holds(
+    db: &impl ConnectionTrait,
+    plan: &Plan,
+    locked_event: &event::Model,
+) -> AppResult<bool> {
+    if *locked_event != plan.event {
+        return Ok(false);
+    }
+    let current = session::Entity::find()
+        .filter(session::Column::Id.is_in(plan.sessions.iter().map(|(s, _)| s.id)))
+        .lock_shared()
+        .all(db)
+        .await?;
+    Ok(current.len() == plan.sessions.len()
+        && plan
+            .sessions
+            .iter()
+            .all(|(planned, _)| current.iter().any(|now| now == planned)))
+}
+
+async fn registration_by_email(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    email_key: &str,
+) -> AppResult<Option<registration::Model>> {
+    Ok(registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::EmailKey.eq(email_key))
+        .one(db)
+        .await?)
+}
+
+/// Registers someone for an event: shared by the JSON API and the registration page.
+///
+/// In three steps, so that a registration rush queues only on what must be serial: reading the
+/// programme (no lock), deciding seats and writing everything (under the event's lock, after
+/// checking the programme read is still current), then reading back the answer (no lock).
+pub async fn register_attendee(
+    state: &AppState,
+    slug: &str,
+    input: NewRegistration,
+) -> AppResult<Registered> {
+    check_lengths(&input)?;
+    let now = state.clock.now();
+    let reads = &state.db.conn;
+    let email_key = input.email.normalized();
+    let event = queries::event_by_slug(reads, slug).await?;
+    if let Some(existing) = registration_by_email(reads, event.id, &email_key).await? {
+        return already_registered(state, existing).await;
+    }
+    let plan = plan_registration(reads, state, event, &input).await?;
+
+    let txn = state.db.begin_write().await?;
+    // The event row is the lock that serialises seat-giving for this event on PostgreSQL.
+    let event = queries::event_by_slug_for_update(&*txn, slug).await?;
+    // Someone with the same email may have registered since the first look.
+    if let Some(existing) = registration_by_email(&*txn, event.id, &email_key).await? {
+        drop(txn);
+        return already_registered(state, existing).await;
+    }
+    let plan = if plan_still_holds(&*txn, &plan, &event).await? {
+        plan
+    } else {
+        plan_registration(&*txn, state, event, &input).await?
+    };
+    let Plan {
+        event,
+        sessions: wanted,
+        facts: all_facts,
+    } = plan;
     let room_in_event = event_has_room(&*txn, &event, input.attendance, None).await?;
     let manage_token = security::new_token();
     let saved = registration::ActiveModel {
@@ -540,26 +623,17 @@ pub async fn register_attendee(
     let mut mails = Vec::new();
     let recipient = notify::registrant(&saved)?;
     let own = DisplayZone::named(recipient.zone);
-    // One read of speakers, participants and rooms for all the sessions, not one per session.
-    let all_facts = notify::sessions_facts(&*txn, state, &event, &wanted, true).await?;
     // Each session's seat status first (a session's count is not changed by this registration's
     // other seats), then the seats: on PostgreSQL in one statement, as every round trip here is
     // made while the event row is locked.
-    let mut planned = Vec::with_capacity(wanted.len());
-    for session in &wanted {
-        let mode = input
-            .attendance
-            .at(stored(&session.attendance, "sessions.attendance")?)
-            .unwrap_or(Mode::Virtual);
-        planned.push((
-            mode,
-            seat_status(&*txn, session, mode, room_in_event).await?,
-        ));
+    let mut statuses = Vec::with_capacity(wanted.len());
+    for (session, mode) in &wanted {
+        statuses.push(seat_status(&*txn, session, *mode, room_in_event).await?);
     }
     let rows: Vec<attendance::ActiveModel> = wanted
         .iter()
-        .zip(&planned)
-        .map(|(session, (mode, status))| attendance::ActiveModel {
+        .zip(&statuses)
+        .map(|((session, mode), status)| attendance::ActiveModel {
             registration_id: Set(saved.id),
             session_id: Set(session.id),
             mode: Set(mode.as_str().into()),
@@ -582,7 +656,7 @@ pub async fn register_attendee(
         }
         seats
     };
-    for ((session, facts), (_, status)) in wanted.iter().zip(&all_facts).zip(&planned) {
+    for (((session, _), facts), status) in wanted.iter().zip(&all_facts).zip(&statuses) {
         let status = *status;
         if status == "confirmed" {
             // Matched by session, not by position: the database need not return rows in order.
@@ -633,13 +707,25 @@ pub async fn register_attendee(
         message: composed.message,
     });
     enqueue_all(&*txn, mails, now).await?;
-    let view = registration_view(&*txn, state, saved, Some(&manage_token)).await?;
     txn.commit_attendance().await?;
     state.mail_queued();
+    // Read back after the commit, outside the lock: the seats as they stand now.
+    let view = registration_view(reads, state, saved, Some(&manage_token)).await?;
     Ok(Registered {
         created: true,
         view,
         manage_token: Some(manage_token),
+    })
+}
+
+async fn already_registered(
+    state: &AppState,
+    existing: registration::Model,
+) -> AppResult<Registered> {
+    Ok(Registered {
+        created: false,
+        view: registration_view(&state.db.conn, state, existing, None).await?,
+        manage_token: None,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The lookups handlers share: each answers a 404 `AppError` when the row is missing, and
 //! scopes child rows (sessions, speakers, rooms) to their event so ids cannot cross events.
 
+use sea_orm::sea_query::LockType;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::{event, participant, room, session, speaker};
@@ -26,8 +27,15 @@ pub async fn session_in_event(
         .ok_or(AppError::NotFound("session"))
 }
 
-/// The session row locked for the rest of the transaction (`FOR UPDATE` on PostgreSQL; SQLite
-/// writers are already serialised by the write gate), for updates that derive values from it.
+/// Row locks here are `FOR NO KEY UPDATE`: they serialise the writers of a row as `FOR UPDATE`
+/// would, but let other transactions insert rows that refer to it (a foreign key check takes a
+/// `KEY SHARE` lock). With `FOR UPDATE`, a registration holding its event's row and waiting for a
+/// session row deadlocked against a session change holding that session and queueing an email
+/// that refers to the event.
+const ROW_LOCK: LockType = LockType::NoKeyUpdate;
+
+/// The session row locked for the rest of the transaction (on PostgreSQL; SQLite writers are
+/// already serialised by the write gate), for updates that derive values from it.
 pub async fn session_for_update(
     db: &impl ConnectionTrait,
     event_id: i64,
@@ -35,7 +43,7 @@ pub async fn session_for_update(
 ) -> AppResult<session::Model> {
     session::Entity::find_by_id(id)
         .filter(session::Column::EventId.eq(event_id))
-        .lock_exclusive()
+        .lock(ROW_LOCK)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("session"))
@@ -48,7 +56,7 @@ pub async fn event_by_slug_for_update(
 ) -> AppResult<event::Model> {
     event::Entity::find()
         .filter(event::Column::Slug.eq(slug))
-        .lock_exclusive()
+        .lock(ROW_LOCK)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("event"))
@@ -56,7 +64,7 @@ pub async fn event_by_slug_for_update(
 
 pub async fn event_for_update(db: &impl ConnectionTrait, id: i64) -> AppResult<event::Model> {
     event::Entity::find_by_id(id)
-        .lock_exclusive()
+        .lock(ROW_LOCK)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("event"))
