@@ -147,6 +147,7 @@ pub async fn app_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Res
         outbox_wake,
         public_writes,
         public_reads: crate::public_reads::PublicReads::new(read_cache_mb),
+        seat_desk: Arc::default(),
     };
     Ok(state)
 }

@@ -21,6 +21,8 @@ pub struct AppState {
     pub public_reads: crate::public_reads::PublicReads,
     /// How the public forms' CSRF cookie is made and checked.
     pub csrf: axum_csrf::CsrfConfig,
+    /// Where registrations wait to be given seats, in batches.
+    pub seat_desk: Arc<crate::api::seating::SeatDesk>,
 }
 
 impl axum::extract::FromRef<AppState> for axum_csrf::CsrfConfig {

@@ -265,6 +265,44 @@ async fn registrations_racing_a_session_move_all_end_with_the_final_invitation()
 }
 
 #[tokio::test]
+async fn a_registration_after_a_programme_change_sees_the_changed_programme() {
+    // Registrations read the programme once per change, not once per person: the copy they
+    // share must not outlive a change.
+    let app = spawn_app().await;
+    let first_session = small_event(&app, 10).await;
+    let (_, before) = register(&app, "sfax-2019", person(1, "on_site")).await;
+    assert_eq!(before["sessions"].as_array().unwrap().len(), 1);
+    let added = app
+        .create(
+            "/api/v1/events/sfax-2019/sessions",
+            json!({"title": "Peer review of the Sfax welcome desk", "kind": "workshop", "starts_at": "2019-06-26T09:00", "ends_at": "2019-06-26T11:00",
+                   "capacity": 10, "status": "published"}),
+        )
+        .await;
+    let (_, after) = register(&app, "sfax-2019", person(2, "on_site")).await;
+    let ids: Vec<i64> = after["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["session_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![first_session, added["id"].as_i64().unwrap()]);
+    let renamed = app
+        .patch_json(
+            &format!("/api/v1/events/sfax-2019/sessions/{first_session}"),
+            Some(&app.admin_token),
+            json!({"title": "Visit to the Sfax welcome centre"}),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let (_, third) = register(&app, "sfax-2019", person(3, "on_site")).await;
+    assert_eq!(
+        third["sessions"][0]["title"],
+        "Visit to the Sfax welcome centre"
+    );
+}
+
+#[tokio::test]
 async fn a_cancellation_promotes_the_next_on_the_waitlist_who_is_told_by_email() {
     let smtp = TestSmtp::start();
     let app = spawn_app_with(Options {

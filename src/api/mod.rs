@@ -15,6 +15,7 @@ pub mod programme;
 pub mod registrations;
 pub mod rooms;
 pub mod schedule;
+pub mod seating;
 pub mod sessions;
 pub mod speakers;
 pub mod speaking;

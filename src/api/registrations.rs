@@ -13,12 +13,13 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::extract::{ApiJson, ApiPath, PublicWrite};
+use super::seating::Decision;
 use super::{clean, stored};
 use crate::db::entities::{attendance, event, registration, room, session};
 use crate::db::queries;
@@ -28,13 +29,13 @@ use crate::domain::vocab::{AttendanceMode, SessionStatus};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::{SessionFacts, SessionLine, SessionMail, registration_email};
-use crate::mail::outbox::{NewMail, enqueue, enqueue_all};
+use crate::mail::outbox::{NewMail, enqueue};
 use crate::notify;
 use crate::security;
 use crate::state::AppState;
 
 /// How a registrant takes part in the event as a whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Virtual,
@@ -42,7 +43,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Mode::Virtual => "virtual",
             Mode::OnSite => "on_site",
@@ -440,18 +441,18 @@ pub struct Registered {
 
 /// What a registration needs that can be read before the event is locked. Building it takes
 /// most of a registration's reads; done outside the lock, requests do it side by side and only
-/// the seat decision and the writes queue.
-struct Plan {
-    event: event::Model,
+/// the seat decision and the writes queue (`seating`).
+pub(crate) struct Plan {
+    pub(crate) event: event::Model,
     /// The sessions asked for, as read, each with the mode it is attended in.
-    sessions: Vec<(session::Model, Mode)>,
-    facts: Vec<SessionFacts>,
+    pub(crate) sessions: Vec<(session::Model, Mode)>,
+    pub(crate) facts: Vec<SessionFacts>,
 }
 
 /// The published sessions `input` asks for (all that fit its attendance when it names none).
-fn sessions_asked_for(
+pub(crate) fn sessions_asked_for(
     input: &NewRegistration,
-    published: Vec<session::Model>,
+    published: &[session::Model],
 ) -> AppResult<Vec<(session::Model, Mode)>> {
     let mut chosen: Vec<(session::Model, Mode)> = Vec::new();
     match &input.session_ids {
@@ -461,7 +462,7 @@ fn sessions_asked_for(
                     .attendance
                     .at(stored(&session.attendance, "sessions.attendance")?);
                 if let Some(mode) = mode {
-                    chosen.push((session, mode));
+                    chosen.push((session.clone(), mode));
                 }
             }
         }
@@ -497,14 +498,14 @@ fn sessions_asked_for(
     Ok(chosen)
 }
 
-async fn plan_registration(
+pub(crate) async fn plan_registration(
     db: &impl ConnectionTrait,
     state: &AppState,
     event: event::Model,
     input: &NewRegistration,
 ) -> AppResult<Plan> {
     let published = queries::sessions_of_event(db, event.id, false).await?;
-    let sessions = sessions_asked_for(input, published)?;
+    let sessions = sessions_asked_for(input, &published)?;
     let models: Vec<session::Model> = sessions.iter().map(|(s, _)| s.clone()).collect();
     // One read of speakers, participants and rooms for all the sessions, not one per session.
     let facts = notify::sessions_facts(db, state, &event, &models, true).await?;
@@ -515,28 +516,118 @@ async fn plan_registration(
     })
 }
 
-/// Whether the event and sessions a plan was built from are unchanged, read under the event's
-/// lock. On PostgreSQL the sessions are locked `FOR SHARE` until commit, so a session change
-/// (which locks its row `FOR NO KEY UPDATE`) lands either wholly before this registration, and is seen
-/// here, or after it, and then reaches this registrant with the others.
-async fn plan_still_holds(
-    db: &impl ConnectionTrait,
-    plan: &Plan,
-    locked_event: &event::Model,
-) -> AppResult<bool> {
-    if *locked_event != plan.event {
-        return Ok(false);
+/// A registration read and planned, waiting for its seats.
+pub struct Application {
+    pub(crate) input: NewRegistration,
+    pub(crate) email_key: String,
+    pub(crate) plan: Plan,
+    /// Given to the registrant once; only its hash is stored.
+    pub(crate) manage_token: String,
+}
+
+impl Application {
+    /// The registration row, as `event` (read under its lock) completes it.
+    pub(crate) fn registration_row(
+        &self,
+        event: &event::Model,
+        now: DateTime<Utc>,
+    ) -> registration::ActiveModel {
+        let input = &self.input;
+        registration::ActiveModel {
+            event_id: Set(event.id),
+            name: Set(input.name.as_str().to_owned()),
+            email: Set(input.email.as_str().to_owned()),
+            email_key: Set(self.email_key.clone()),
+            organisation: Set(clean(input.organisation.clone())),
+            city: Set(clean(input.city.clone())),
+            country: Set(clean(input.country.clone())),
+            attendance: Set(input.attendance.as_str().to_owned()),
+            language: Set(input
+                .language
+                .as_ref()
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or_else(|| event.default_language.clone())),
+            timezone: Set(input
+                .timezone
+                .map(|z| z.name().to_owned())
+                .unwrap_or_else(|| event.timezone.clone())),
+            status: Set("active".into()),
+            manage_token_hash: Set(security::token_hash(&self.manage_token)),
+            feed_token: Set(security::new_token()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
     }
-    let current = session::Entity::find()
-        .filter(session::Column::Id.is_in(plan.sessions.iter().map(|(s, _)| s.id)))
-        .lock_shared()
-        .all(db)
-        .await?;
-    Ok(current.len() == plan.sessions.len()
-        && plan
-            .sessions
-            .iter()
-            .all(|(planned, _)| current.iter().any(|now| now == planned)))
+}
+
+/// A new registration's emails: one calendar invitation per confirmed seat and the
+/// confirmation listing every session with its status, in the registrant's language and zone.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn registration_mails(
+    state: &AppState,
+    event: &event::Model,
+    saved: &registration::Model,
+    manage_token: &str,
+    sessions: &[(session::Model, Mode)],
+    facts: &[SessionFacts],
+    statuses: &[&str],
+    seats: &[&attendance::Model],
+) -> AppResult<Vec<NewMail>> {
+    let mut mails = Vec::new();
+    let mut lines = Vec::new();
+    let recipient = notify::registrant(saved)?;
+    let own = DisplayZone::named(recipient.zone);
+    for (((session, _), facts), status) in sessions.iter().zip(facts).zip(statuses) {
+        if *status == "confirmed" {
+            // Matched by session, not by position: the database need not return rows in order.
+            let Some(seat) = seats.iter().find(|seat| seat.session_id == session.id) else {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "the seat for session {} was not returned",
+                    session.id
+                )));
+            };
+            mails.push(invitation_for_seat(
+                state, event, facts, session, saved, seat.id,
+            )?);
+        }
+        lines.push(SessionLine {
+            title: session.title.clone(),
+            time: zoned_times(&own, session.starts_at, session.ends_at, recipient.lang).text,
+            status: match (*status, recipient.lang) {
+                ("confirmed", UiLanguage::Fr) => "confirmée".into(),
+                ("confirmed", UiLanguage::En) => "confirmed".into(),
+                (_, UiLanguage::Fr) => "liste d'attente".into(),
+                (_, UiLanguage::En) => "waitlisted".into(),
+            },
+        });
+    }
+    let organiser = notify::organiser_of(state, event);
+    let attendance_word = match (saved.attendance.as_str(), recipient.lang) {
+        ("on_site", UiLanguage::Fr) => "sur place",
+        (_, UiLanguage::Fr) => "en ligne",
+        ("on_site", UiLanguage::En) => "on site",
+        (_, UiLanguage::En) => "online",
+    };
+    let composed = registration_email(
+        &recipient,
+        &organiser,
+        &event.title,
+        attendance_word,
+        &lines,
+        Some(&manage_url(state, manage_token)),
+        &notify::feed_url(state, &saved.feed_token),
+    )?;
+    mails.push(NewMail {
+        dedup_key: format!("registration-{}-confirmation", saved.id),
+        event_id: Some(event.id),
+        kind: "confirmation",
+        sender: organiser.email,
+        recipient: saved.email.clone(),
+        subject: composed.subject,
+        message: composed.message,
+    });
+    Ok(mails)
 }
 
 async fn registration_by_email(
@@ -554,168 +645,37 @@ async fn registration_by_email(
 /// Registers someone for an event: shared by the JSON API and the registration page.
 ///
 /// In three steps, so that a registration rush queues only on what must be serial: reading the
-/// programme (no lock), deciding seats and writing everything (under the event's lock, after
-/// checking the programme read is still current), then reading back the answer (no lock).
+/// programme (no lock), deciding seats and writing everything (`seating`, in a batch with
+/// whoever else is registering, under the event's lock), then reading back the answer (no lock).
 pub async fn register_attendee(
     state: &AppState,
     slug: &str,
     input: NewRegistration,
 ) -> AppResult<Registered> {
     check_lengths(&input)?;
-    let now = state.clock.now();
     let reads = &state.db.conn;
     let email_key = input.email.normalized();
-    let event = queries::event_by_slug(reads, slug).await?;
-    if let Some(existing) = registration_by_email(reads, event.id, &email_key).await? {
+    let programme = state.seat_desk.programme(state, slug).await?;
+    if let Some(existing) = registration_by_email(reads, programme.event.id, &email_key).await? {
         return already_registered(state, existing).await;
     }
-    let plan = plan_registration(reads, state, event, &input).await?;
-
-    let txn = state.db.begin_write().await?;
-    // The event row is the lock that serialises seat-giving for this event on PostgreSQL.
-    let event = queries::event_by_slug_for_update(&*txn, slug).await?;
-    // Someone with the same email may have registered since the first look.
-    if let Some(existing) = registration_by_email(&*txn, event.id, &email_key).await? {
-        drop(txn);
-        return already_registered(state, existing).await;
-    }
-    let plan = if plan_still_holds(&*txn, &plan, &event).await? {
-        plan
-    } else {
-        plan_registration(&*txn, state, event, &input).await?
-    };
-    let Plan {
-        event,
-        sessions: wanted,
-        facts: all_facts,
-    } = plan;
-    let room_in_event = event_has_room(&*txn, &event, input.attendance, None).await?;
+    let plan = programme.plan_for(&input)?;
     let manage_token = security::new_token();
-    let saved = registration::ActiveModel {
-        event_id: Set(event.id),
-        name: Set(input.name.into_inner()),
-        email: Set(input.email.as_str().to_owned()),
-        email_key: Set(email_key),
-        organisation: Set(clean(input.organisation)),
-        city: Set(clean(input.city)),
-        country: Set(clean(input.country)),
-        attendance: Set(input.attendance.as_str().to_owned()),
-        language: Set(input
-            .language
-            .map(|l| l.as_str().to_owned())
-            .unwrap_or_else(|| event.default_language.clone())),
-        timezone: Set(input
-            .timezone
-            .map(|z| z.name().to_owned())
-            .unwrap_or_else(|| event.timezone.clone())),
-        status: Set("active".into()),
-        manage_token_hash: Set(security::token_hash(&manage_token)),
-        feed_token: Set(security::new_token()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await?;
-
-    let mut lines = Vec::new();
-    // Queued together at the end: one statement instead of one per email.
-    let mut mails = Vec::new();
-    let recipient = notify::registrant(&saved)?;
-    let own = DisplayZone::named(recipient.zone);
-    // Each session's seat status first (a session's count is not changed by this registration's
-    // other seats), then the seats: on PostgreSQL in one statement, as every round trip here is
-    // made while the event row is locked.
-    let mut statuses = Vec::with_capacity(wanted.len());
-    for (session, mode) in &wanted {
-        statuses.push(seat_status(&*txn, session, *mode, room_in_event).await?);
-    }
-    let rows: Vec<attendance::ActiveModel> = wanted
-        .iter()
-        .zip(&statuses)
-        .map(|((session, mode), status)| attendance::ActiveModel {
-            registration_id: Set(saved.id),
-            session_id: Set(session.id),
-            mode: Set(mode.as_str().into()),
-            status: Set((*status).into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    let seats = if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        attendance::Entity::insert_many(rows)
-            .exec_with_returning_many(&*txn)
-            .await?
-    } else {
-        // sea-orm reads inserted rows back only with RETURNING, which it does not use on
-        // SQLite; there a statement costs no network round trip, so one per seat is as cheap.
-        let mut seats = Vec::with_capacity(rows.len());
-        for row in rows {
-            seats.push(row.insert(&*txn).await?);
-        }
-        seats
+    let application = Application {
+        input,
+        email_key,
+        plan,
+        manage_token: manage_token.clone(),
     };
-    for (((session, _), facts), status) in wanted.iter().zip(&all_facts).zip(&statuses) {
-        let status = *status;
-        if status == "confirmed" {
-            // Matched by session, not by position: the database need not return rows in order.
-            let Some(seat) = seats.iter().find(|seat| seat.session_id == session.id) else {
-                return Err(AppError::Internal(anyhow::anyhow!(
-                    "the seat for session {} was not returned",
-                    session.id
-                )));
-            };
-            mails.push(invitation_for_seat(
-                state, &event, facts, session, &saved, seat.id,
-            )?);
-        }
-        lines.push(SessionLine {
-            title: session.title.clone(),
-            time: zoned_times(&own, session.starts_at, session.ends_at, recipient.lang).text,
-            status: match (status, recipient.lang) {
-                ("confirmed", UiLanguage::Fr) => "confirmée".into(),
-                ("confirmed", UiLanguage::En) => "confirmed".into(),
-                (_, UiLanguage::Fr) => "liste d'attente".into(),
-                (_, UiLanguage::En) => "waitlisted".into(),
-            },
-        });
+    match state.seat_desk.decide(state, application).await? {
+        Decision::Existing(existing) => already_registered(state, existing).await,
+        Decision::Created(saved) => Ok(Registered {
+            created: true,
+            // Read back after the commit, outside the lock: the seats as they stand now.
+            view: registration_view(reads, state, saved, Some(&manage_token)).await?,
+            manage_token: Some(manage_token),
+        }),
     }
-    let organiser = notify::organiser_of(state, &event);
-    let attendance_word = match (input.attendance, recipient.lang) {
-        (Mode::OnSite, UiLanguage::Fr) => "sur place",
-        (Mode::Virtual, UiLanguage::Fr) => "en ligne",
-        (Mode::OnSite, UiLanguage::En) => "on site",
-        (Mode::Virtual, UiLanguage::En) => "online",
-    };
-    let composed = registration_email(
-        &recipient,
-        &organiser,
-        &event.title,
-        attendance_word,
-        &lines,
-        Some(&manage_url(state, &manage_token)),
-        &notify::feed_url(state, &saved.feed_token),
-    )?;
-    mails.push(NewMail {
-        dedup_key: format!("registration-{}-confirmation", saved.id),
-        event_id: Some(event.id),
-        kind: "confirmation",
-        sender: organiser.email,
-        recipient: saved.email.clone(),
-        subject: composed.subject,
-        message: composed.message,
-    });
-    enqueue_all(&*txn, mails, now).await?;
-    txn.commit_attendance().await?;
-    state.mail_queued();
-    // Read back after the commit, outside the lock: the seats as they stand now.
-    let view = registration_view(reads, state, saved, Some(&manage_token)).await?;
-    Ok(Registered {
-        created: true,
-        view,
-        manage_token: Some(manage_token),
-    })
 }
 
 async fn already_registered(

@@ -32,7 +32,7 @@ pub async fn session_in_event(
 /// `KEY SHARE` lock). With `FOR UPDATE`, a registration holding its event's row and waiting for a
 /// session row deadlocked against a session change holding that session and queueing an email
 /// that refers to the event.
-const ROW_LOCK: LockType = LockType::NoKeyUpdate;
+pub const ROW_LOCK: LockType = LockType::NoKeyUpdate;
 
 /// The session row locked for the rest of the transaction (on PostgreSQL; SQLite writers are
 /// already serialised by the write gate), for updates that derive values from it.

@@ -73,6 +73,10 @@ impl Title {
     pub fn into_inner(self) -> String {
         self.0
     }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// A language tag as programmes use it: ISO 639 code, optionally with a region (`fr`, `pt-BR`).

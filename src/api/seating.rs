@@ -1,0 +1,469 @@
+//! Seat-giving in batches (group commit).
+//!
+//! Registrations that arrive together are decided together: one write transaction locks their
+//! events once, counts each session's seats once, writes each table in one statement and commits
+//! once, where each registration alone made a dozen round trips with the event locked. Under a
+//! rush the lock, not the work, was what everyone queued for.
+//!
+//! There is no background task: a registration puts its application on the desk and waits for
+//! its turn; whoever gets the turn decides everything on the desk, so while one batch is being
+//! written the next one gathers.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio::sync::oneshot;
+
+use super::registrations::{
+    Application, Mode, NewRegistration, Plan, confirmed_count, onsite_capacity, plan_registration,
+    registration_mails, sessions_asked_for,
+};
+use crate::db::entities::{attendance, event, registration, session};
+use crate::db::queries::{self, ROW_LOCK};
+use crate::error::{AppError, AppResult};
+use crate::mail::compose::SessionFacts;
+use crate::mail::outbox::enqueue_all;
+use crate::notify;
+use crate::state::AppState;
+
+/// How many registrations one transaction decides at most: enough to absorb a rush, few enough
+/// that one batch's statements stay small.
+const MOST_AT_ONCE: usize = 128;
+
+/// What became of an application.
+pub enum Decision {
+    /// A new registration, with its seats and emails, committed.
+    Created(registration::Model),
+    /// This email was already registered for the event (possibly a moment ago, in the same batch).
+    Existing(registration::Model),
+}
+
+#[derive(Default)]
+pub struct SeatDesk {
+    waiting: Mutex<Vec<Waiting>>,
+    turn: tokio::sync::Mutex<()>,
+    programmes: Mutex<HashMap<String, (u64, Arc<Programme>)>>,
+}
+
+/// An event's published programme as registrations read it: the same for everyone who
+/// registers until the programme changes, so it is read once per change, not once per person.
+/// A plan made from it is checked under the lock like any other (`give_seats`).
+pub struct Programme {
+    pub event: event::Model,
+    published: Vec<session::Model>,
+    facts: Vec<SessionFacts>,
+}
+
+impl Programme {
+    /// The plan for `input`: its sessions and what their emails say.
+    pub(crate) fn plan_for(&self, input: &NewRegistration) -> AppResult<Plan> {
+        let sessions = sessions_asked_for(input, &self.published)?;
+        let facts = sessions
+            .iter()
+            .map(|(session, _)| {
+                self.published
+                    .iter()
+                    .position(|p| p.id == session.id)
+                    .map(|at| self.facts[at].clone())
+                    .ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("session {} has no facts", session.id))
+                    })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Plan {
+            event: self.event.clone(),
+            sessions,
+            facts,
+        })
+    }
+}
+
+/// Events whose programme is kept at once; more would only mean someone is probing slugs.
+const PROGRAMMES_KEPT: usize = 256;
+
+struct Waiting {
+    application: Application,
+    reply: oneshot::Sender<AppResult<Decision>>,
+}
+
+impl SeatDesk {
+    /// Decides `application` together with whatever else is waiting.
+    pub async fn decide(&self, state: &AppState, application: Application) -> AppResult<Decision> {
+        let (reply, mut answer) = oneshot::channel();
+        self.lock_waiting().push(Waiting { application, reply });
+        loop {
+            if let Some(decided) = answered(&mut answer) {
+                return decided;
+            }
+            let turn = self.turn.lock().await;
+            if let Some(decided) = answered(&mut answer) {
+                return decided;
+            }
+            let batch: Vec<Waiting> = {
+                let mut waiting = self.lock_waiting();
+                let take = waiting.len().min(MOST_AT_ONCE);
+                waiting.drain(..take).collect()
+            };
+            if batch.is_empty() {
+                // Ours is in a batch already being written (its first waiter went away).
+                drop(turn);
+                return answer.await.unwrap_or_else(|_| Err(desk_lost()));
+            }
+            // A task of its own: a client hanging up must not cancel the others' registrations.
+            let state = state.clone();
+            let _ = tokio::spawn(async move { decide_batch(&state, batch).await }).await;
+        }
+    }
+
+    /// The published programme of the event `slug`, read again only after a change to it.
+    pub async fn programme(&self, state: &AppState, slug: &str) -> AppResult<Arc<Programme>> {
+        // Taken before reading, so a change committed meanwhile leaves this copy stale at once.
+        let generation = state.db.generations.for_public_reads();
+        if let Some((kept, programme)) = self.lock_programmes().get(slug)
+            && *kept == generation
+        {
+            return Ok(programme.clone());
+        }
+        let reads = &state.db.conn;
+        let event = queries::event_by_slug(reads, slug).await?;
+        let published = queries::sessions_of_event(reads, event.id, false).await?;
+        let facts = notify::sessions_facts(reads, state, &event, &published, true).await?;
+        let programme = Arc::new(Programme {
+            event,
+            published,
+            facts,
+        });
+        let mut programmes = self.lock_programmes();
+        if programmes.len() >= PROGRAMMES_KEPT {
+            programmes.clear();
+        }
+        programmes.insert(slug.to_owned(), (generation, programme.clone()));
+        Ok(programme)
+    }
+
+    fn lock_programmes(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, Arc<Programme>)>> {
+        // A copy is replaced whole, never edited in place: a poisoned lock holds nothing broken.
+        self.programmes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        // A panic elsewhere cannot leave the list half-changed: push and drain are single calls.
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn answered(answer: &mut oneshot::Receiver<AppResult<Decision>>) -> Option<AppResult<Decision>> {
+    match answer.try_recv() {
+        Ok(decided) => Some(decided),
+        Err(oneshot::error::TryRecvError::Empty) => None,
+        Err(oneshot::error::TryRecvError::Closed) => Some(Err(desk_lost())),
+    }
+}
+
+fn desk_lost() -> AppError {
+    AppError::Internal(anyhow::anyhow!(
+        "the registration was dropped before it was decided"
+    ))
+}
+
+async fn decide_batch(state: &AppState, batch: Vec<Waiting>) {
+    let (applications, replies): (Vec<Application>, Vec<_>) = batch
+        .into_iter()
+        .map(|waiting| (waiting.application, waiting.reply))
+        .unzip();
+    let decisions = match give_seats(state, &applications).await {
+        Ok(decisions) => decisions,
+        // Nothing of the batch was written; one at a time, so that whatever failed fails alone.
+        Err(error) if applications.len() > 1 => {
+            tracing::warn!(%error, size = applications.len(), "a registration batch failed; deciding its registrations one by one");
+            let mut decisions = Vec::with_capacity(applications.len());
+            for application in &applications {
+                decisions.push(
+                    match give_seats(state, std::slice::from_ref(application)).await {
+                        Ok(mut one) => one.pop().unwrap_or_else(|| Err(desk_lost())),
+                        Err(error) => Err(error),
+                    },
+                );
+            }
+            decisions
+        }
+        Err(error) => vec![Err(error)],
+    };
+    for (reply, decision) in replies.into_iter().zip(decisions) {
+        // The asker may have gone; its registration stands all the same.
+        let _ = reply.send(decision);
+    }
+}
+
+/// Where one application stands while its batch is decided.
+enum Outcome {
+    Failed(AppError),
+    /// The n-th of the registrations found already there.
+    Existing(usize),
+    /// The n-th new registration of the batch.
+    New(usize),
+    /// Same email as the n-th new registration of this batch.
+    SameAs(usize),
+}
+
+/// A new registration's seats, decided but not yet written.
+struct Seating<'a> {
+    application: &'a Application,
+    event: &'a event::Model,
+    sessions: &'a [(session::Model, Mode)],
+    facts: &'a [SessionFacts],
+    statuses: Vec<&'static str>,
+}
+
+/// Decides every application in one transaction. An error means nothing was written; an
+/// application's own problem (its session was withdrawn meanwhile, say) is its answer alone.
+async fn give_seats(
+    state: &AppState,
+    applications: &[Application],
+) -> AppResult<Vec<AppResult<Decision>>> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let mut event_ids: Vec<i64> = applications.iter().map(|a| a.plan.event.id).collect();
+    event_ids.sort_unstable();
+    event_ids.dedup();
+    // Locked in id order, as any other writer holding several events would.
+    let events = event::Entity::find()
+        .filter(event::Column::Id.is_in(event_ids.iter().copied()))
+        .order_by_asc(event::Column::Id)
+        .lock(ROW_LOCK)
+        .all(&*txn)
+        .await?;
+    let existing = registration::Entity::find()
+        .filter(registration::Column::EventId.is_in(event_ids.iter().copied()))
+        .filter(registration::Column::EmailKey.is_in(applications.iter().map(|a| &a.email_key)))
+        .all(&*txn)
+        .await?;
+    // The sessions as they stand, locked `FOR SHARE` on PostgreSQL until commit, so a session
+    // change (which locks its row) lands wholly before this batch, and is seen here, or after
+    // it, and then reaches these registrants with the others.
+    let mut session_ids: Vec<i64> = applications
+        .iter()
+        .flat_map(|a| a.plan.sessions.iter().map(|(s, _)| s.id))
+        .collect();
+    session_ids.sort_unstable();
+    session_ids.dedup();
+    let sessions_now = session::Entity::find()
+        .filter(session::Column::Id.is_in(session_ids))
+        .order_by_asc(session::Column::Id)
+        .lock_shared()
+        .all(&*txn)
+        .await?;
+
+    // A plan read before the lock is used only if nothing it was built from changed since.
+    let mut replans: Vec<Option<Plan>> = Vec::with_capacity(applications.len());
+    let mut refusals: Vec<Option<AppError>> = Vec::with_capacity(applications.len());
+    for application in applications {
+        let plan = &application.plan;
+        let current = events.iter().find(|e| e.id == plan.event.id);
+        let holds = current == Some(&plan.event)
+            && plan
+                .sessions
+                .iter()
+                .all(|(planned, _)| sessions_now.iter().any(|now| now == planned));
+        let replanned = match current {
+            Some(event) if !holds => {
+                Some(plan_registration(&*txn, state, event.clone(), &application.input).await)
+            }
+            _ => None,
+        };
+        let (replan, refusal) = match replanned {
+            None => (None, None),
+            Some(Ok(plan)) => (Some(plan), None),
+            Some(Err(refused)) => (None, Some(refused)),
+        };
+        replans.push(replan);
+        refusals.push(refusal);
+    }
+
+    let mut outcomes = Vec::with_capacity(applications.len());
+    let mut seatings: Vec<Seating> = Vec::new();
+    let mut new_by_email: HashMap<(i64, &str), usize> = HashMap::new();
+    // Seats and event places as counted at the start of the batch, then kept up to date here.
+    let mut confirmed_on_site: HashMap<i64, (Option<i64>, i64)> = HashMap::new();
+    let mut event_places: HashMap<(i64, Mode), (Option<i64>, i64)> = HashMap::new();
+    for ((application, replan), refusal) in applications.iter().zip(&replans).zip(refusals) {
+        let event_id = application.plan.event.id;
+        let Some(event) = events.iter().find(|e| e.id == event_id) else {
+            outcomes.push(Outcome::Failed(AppError::NotFound("event")));
+            continue;
+        };
+        if let Some(found) = existing
+            .iter()
+            .position(|r| r.event_id == event_id && r.email_key == application.email_key)
+        {
+            outcomes.push(Outcome::Existing(found));
+            continue;
+        }
+        if let Some(&first) = new_by_email.get(&(event_id, application.email_key.as_str())) {
+            outcomes.push(Outcome::SameAs(first));
+            continue;
+        }
+        // Its sessions changed meanwhile so that it no longer stands (one was withdrawn, say).
+        if let Some(refused) = refusal {
+            outcomes.push(Outcome::Failed(refused));
+            continue;
+        }
+        let plan = replan.as_ref().unwrap_or(&application.plan);
+        let mode = application.input.attendance;
+        let places = match event_places.get_mut(&(event_id, mode)) {
+            Some(places) => places,
+            None => {
+                let limit = match mode {
+                    Mode::OnSite => event.onsite_capacity,
+                    Mode::Virtual => event.virtual_capacity,
+                };
+                let taken = match limit {
+                    Some(_) => {
+                        registration::Entity::find()
+                            .filter(registration::Column::EventId.eq(event_id))
+                            .filter(registration::Column::Status.eq("active"))
+                            .filter(registration::Column::Attendance.eq(mode.as_str()))
+                            .count(&*txn)
+                            .await? as i64
+                    }
+                    None => 0,
+                };
+                event_places
+                    .entry((event_id, mode))
+                    .or_insert((limit.map(i64::from), taken))
+            }
+        };
+        // Every active registration takes a place in the event, seated or waiting.
+        let room_in_event = places.0.is_none_or(|limit| places.1 < limit);
+        places.1 += 1;
+        let mut statuses = Vec::with_capacity(plan.sessions.len());
+        for (session, session_mode) in &plan.sessions {
+            let status = if !room_in_event {
+                "waitlisted"
+            } else if *session_mode == Mode::Virtual {
+                "confirmed"
+            } else {
+                let seats = match confirmed_on_site.get_mut(&session.id) {
+                    Some(seats) => seats,
+                    None => {
+                        let capacity = onsite_capacity(&*txn, session).await?;
+                        let taken = match capacity {
+                            Some(_) => confirmed_count(&*txn, session.id, Mode::OnSite).await?,
+                            None => 0,
+                        };
+                        confirmed_on_site
+                            .entry(session.id)
+                            .or_insert((capacity, taken))
+                    }
+                };
+                if seats.0.is_some_and(|capacity| seats.1 >= capacity) {
+                    "waitlisted"
+                } else {
+                    seats.1 += 1;
+                    "confirmed"
+                }
+            };
+            statuses.push(status);
+        }
+        new_by_email.insert((event_id, application.email_key.as_str()), seatings.len());
+        outcomes.push(Outcome::New(seatings.len()));
+        seatings.push(Seating {
+            application,
+            event,
+            sessions: &plan.sessions,
+            facts: &plan.facts,
+            statuses,
+        });
+    }
+
+    let saved = if seatings.is_empty() {
+        Vec::new()
+    } else {
+        let rows = seatings
+            .iter()
+            .map(|s| s.application.registration_row(s.event, now));
+        let mut inserted = registration::Entity::insert_many(rows)
+            .exec_with_returning_many(&*txn)
+            .await?;
+        // In the order of `seatings`, matched by email: RETURNING promises no order.
+        let mut ordered = Vec::with_capacity(seatings.len());
+        for seating in &seatings {
+            let at = inserted
+                .iter()
+                .position(|r| {
+                    r.event_id == seating.event.id && r.email_key == seating.application.email_key
+                })
+                .ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("a registration was not returned"))
+                })?;
+            ordered.push(inserted.swap_remove(at));
+        }
+        ordered
+    };
+    let seat_rows: Vec<attendance::ActiveModel> =
+        seatings
+            .iter()
+            .zip(&saved)
+            .flat_map(|(seating, registration)| {
+                seating.sessions.iter().zip(&seating.statuses).map(
+                    move |((session, mode), status)| attendance::ActiveModel {
+                        registration_id: sea_orm::Set(registration.id),
+                        session_id: sea_orm::Set(session.id),
+                        mode: sea_orm::Set(mode.as_str().into()),
+                        status: sea_orm::Set((*status).into()),
+                        created_at: sea_orm::Set(now),
+                        updated_at: sea_orm::Set(now),
+                        ..Default::default()
+                    },
+                )
+            })
+            .collect();
+    let seats = if seat_rows.is_empty() {
+        Vec::new()
+    } else {
+        attendance::Entity::insert_many(seat_rows)
+            .exec_with_returning_many(&*txn)
+            .await?
+    };
+    let mut mails = Vec::new();
+    for (seating, registration) in seatings.iter().zip(&saved) {
+        let own_seats: Vec<&attendance::Model> = seats
+            .iter()
+            .filter(|seat| seat.registration_id == registration.id)
+            .collect();
+        mails.extend(registration_mails(
+            state,
+            seating.event,
+            registration,
+            &seating.application.manage_token,
+            seating.sessions,
+            seating.facts,
+            &seating.statuses,
+            &own_seats,
+        )?);
+    }
+    if !mails.is_empty() {
+        enqueue_all(&*txn, mails, now).await?;
+    }
+    if saved.is_empty() {
+        // Nothing written: nothing to announce.
+        drop(txn);
+    } else {
+        txn.commit_attendance().await?;
+        state.mail_queued();
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| match outcome {
+            Outcome::Failed(error) => Err(error),
+            Outcome::Existing(n) => Ok(Decision::Existing(existing[n].clone())),
+            Outcome::New(n) => Ok(Decision::Created(saved[n].clone())),
+            Outcome::SameAs(n) => Ok(Decision::Existing(saved[n].clone())),
+        })
+        .collect())
+}
