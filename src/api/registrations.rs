@@ -234,15 +234,12 @@ pub(crate) async fn registration_view(
     model: registration::Model,
     manage_token: Option<&str>,
 ) -> AppResult<RegistrationView> {
-    let zone: Zone = stored(&model.timezone, "registrations.timezone")?;
-    let own = DisplayZone::named(zone);
-    let lang = UiLanguage::for_code(&model.language);
     let seats = attendance::Entity::find()
         .filter(attendance::Column::RegistrationId.eq(model.id))
         .order_by_asc(attendance::Column::Id)
         .all(db)
         .await?;
-    // One read for all the seats' sessions: this runs inside the registration's locked section.
+    // One read for all the seats' sessions, not one per seat.
     let of_seats: std::collections::HashMap<i64, session::Model> = session::Entity::find()
         .filter(session::Column::Id.is_in(seats.iter().map(|s| s.session_id)))
         .all(db)
@@ -250,7 +247,7 @@ pub(crate) async fn registration_view(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let mut sessions = Vec::with_capacity(seats.len());
+    let mut shown = Vec::with_capacity(seats.len());
     for seat in seats {
         let Some(session) = of_seats.get(&seat.session_id) else {
             continue;
@@ -260,23 +257,59 @@ pub(crate) async fn registration_view(
         } else {
             None
         };
-        sessions.push(SeatView {
-            session_id: session.id,
-            title: session.title.clone(),
-            mode: if seat.mode == "on_site" {
-                Mode::OnSite
-            } else {
-                Mode::Virtual
-            },
-            online_url: session
-                .online_url
-                .clone()
-                .filter(|_| seat.status == "confirmed" && model.status == "active"),
-            status: seat.status,
+        shown.push(SeatShown {
+            seat,
+            session,
             waitlist_position,
-            times: zoned_times(&own, session.starts_at, session.ends_at, lang),
         });
     }
+    assemble_view(state, model, shown, manage_token)
+}
+
+/// A seat as its registrant sees it.
+pub(crate) struct SeatShown<'a> {
+    pub(crate) seat: attendance::Model,
+    pub(crate) session: &'a session::Model,
+    /// Place in the session's waitlist (1 = next), when waitlisted.
+    pub(crate) waitlist_position: Option<u64>,
+}
+
+/// The registrant's view of a registration and its seats, in the registrant's zone and language.
+pub(crate) fn assemble_view(
+    state: &AppState,
+    model: registration::Model,
+    seats: Vec<SeatShown>,
+    manage_token: Option<&str>,
+) -> AppResult<RegistrationView> {
+    let zone: Zone = stored(&model.timezone, "registrations.timezone")?;
+    let own = DisplayZone::named(zone);
+    let lang = UiLanguage::for_code(&model.language);
+    let sessions = seats
+        .into_iter()
+        .map(|shown| {
+            let SeatShown {
+                seat,
+                session,
+                waitlist_position,
+            } = shown;
+            SeatView {
+                session_id: session.id,
+                title: session.title.clone(),
+                mode: if seat.mode == "on_site" {
+                    Mode::OnSite
+                } else {
+                    Mode::Virtual
+                },
+                online_url: session
+                    .online_url
+                    .clone()
+                    .filter(|_| seat.status == "confirmed" && model.status == "active"),
+                status: seat.status,
+                waitlist_position,
+                times: zoned_times(&own, session.starts_at, session.ends_at, lang),
+            }
+        })
+        .collect();
     Ok(RegistrationView {
         id: model.id,
         attendance: if model.attendance == "on_site" {
@@ -656,10 +689,17 @@ pub async fn register_attendee(
     let reads = &state.db.conn;
     let email_key = input.email.normalized();
     let programme = state.seat_desk.programme(state, slug).await?;
-    if let Some(existing) = registration_by_email(reads, programme.event.id, &email_key).await? {
-        return already_registered(state, existing).await;
-    }
-    let plan = programme.plan_for(&input)?;
+    // A repeat is recognised when seats are given; here only when the programme no longer
+    // offers what the first registration had (its sessions were withdrawn, say).
+    let plan = match programme.plan_for(&input) {
+        Ok(plan) => plan,
+        Err(refused) => {
+            return match registration_by_email(reads, programme.event.id, &email_key).await? {
+                Some(existing) => already_registered(state, existing).await,
+                None => Err(refused),
+            };
+        }
+    };
     let manage_token = security::new_token();
     let application = Application {
         input,
@@ -669,12 +709,24 @@ pub async fn register_attendee(
     };
     match state.seat_desk.decide(state, application).await? {
         Decision::Existing(existing) => already_registered(state, existing).await,
-        Decision::Created(saved) => Ok(Registered {
-            created: true,
-            // Read back after the commit, outside the lock: the seats as they stand now.
-            view: registration_view(reads, state, saved, Some(&manage_token)).await?,
-            manage_token: Some(manage_token),
-        }),
+        Decision::Created {
+            registration,
+            seats,
+        } => {
+            let shown = seats
+                .iter()
+                .map(|decided| SeatShown {
+                    seat: decided.seat.clone(),
+                    session: &decided.session,
+                    waitlist_position: decided.waitlist_position,
+                })
+                .collect();
+            Ok(Registered {
+                created: true,
+                view: assemble_view(state, registration, shown, Some(&manage_token))?,
+                manage_token: Some(manage_token),
+            })
+        }
     }
 }
 

@@ -34,9 +34,20 @@ const MOST_AT_ONCE: usize = 128;
 /// What became of an application.
 pub enum Decision {
     /// A new registration, with its seats and emails, committed.
-    Created(registration::Model),
+    Created {
+        registration: registration::Model,
+        seats: Vec<DecidedSeat>,
+    },
     /// This email was already registered for the event (possibly a moment ago, in the same batch).
     Existing(registration::Model),
+}
+
+/// A seat as given, with what its registrant is shown about it.
+pub struct DecidedSeat {
+    pub seat: attendance::Model,
+    pub session: session::Model,
+    /// Place in the session's waitlist when the batch committed (1 = next).
+    pub waitlist_position: Option<u64>,
 }
 
 #[derive(Default)]
@@ -218,6 +229,7 @@ struct Seating<'a> {
     sessions: &'a [(session::Model, Mode)],
     facts: &'a [SessionFacts],
     statuses: Vec<&'static str>,
+    waitlist_positions: Vec<Option<u64>>,
 }
 
 /// Decides every application in one transaction. An error means nothing was written; an
@@ -291,6 +303,7 @@ async fn give_seats(
     // Seats and event places as counted at the start of the batch, then kept up to date here.
     let mut confirmed_on_site: HashMap<i64, (Option<i64>, i64)> = HashMap::new();
     let mut event_places: HashMap<(i64, Mode), (Option<i64>, i64)> = HashMap::new();
+    let mut waitlist_lengths: HashMap<i64, u64> = HashMap::new();
     for ((application, replan), refusal) in applications.iter().zip(&replans).zip(refusals) {
         let event_id = application.plan.event.id;
         let Some(event) = events.iter().find(|e| e.id == event_id) else {
@@ -342,6 +355,7 @@ async fn give_seats(
         let room_in_event = places.0.is_none_or(|limit| places.1 < limit);
         places.1 += 1;
         let mut statuses = Vec::with_capacity(plan.sessions.len());
+        let mut waitlist_positions = Vec::with_capacity(plan.sessions.len());
         for (session, session_mode) in &plan.sessions {
             let status = if !room_in_event {
                 "waitlisted"
@@ -369,6 +383,23 @@ async fn give_seats(
                 }
             };
             statuses.push(status);
+            waitlist_positions.push(if status == "waitlisted" {
+                let length = match waitlist_lengths.get_mut(&session.id) {
+                    Some(length) => length,
+                    None => {
+                        let waiting = attendance::Entity::find()
+                            .filter(attendance::Column::SessionId.eq(session.id))
+                            .filter(attendance::Column::Status.eq("waitlisted"))
+                            .count(&*txn)
+                            .await?;
+                        waitlist_lengths.entry(session.id).or_insert(waiting)
+                    }
+                };
+                *length += 1;
+                Some(*length)
+            } else {
+                None
+            });
         }
         new_by_email.insert((event_id, application.email_key.as_str()), seatings.len());
         outcomes.push(Outcome::New(seatings.len()));
@@ -378,6 +409,7 @@ async fn give_seats(
             sessions: &plan.sessions,
             facts: &plan.facts,
             statuses,
+            waitlist_positions,
         });
     }
 
@@ -462,8 +494,34 @@ async fn give_seats(
         .map(|outcome| match outcome {
             Outcome::Failed(error) => Err(error),
             Outcome::Existing(n) => Ok(Decision::Existing(existing[n].clone())),
-            Outcome::New(n) => Ok(Decision::Created(saved[n].clone())),
+            Outcome::New(n) => Ok(Decision::Created {
+                registration: saved[n].clone(),
+                seats: decided_seats(&seatings[n], &saved[n], &seats),
+            }),
             Outcome::SameAs(n) => Ok(Decision::Existing(saved[n].clone())),
         })
         .collect())
+}
+
+/// A new registration's seats in the order its sessions were asked for.
+fn decided_seats(
+    seating: &Seating,
+    registration: &registration::Model,
+    seats: &[attendance::Model],
+) -> Vec<DecidedSeat> {
+    seating
+        .sessions
+        .iter()
+        .zip(&seating.waitlist_positions)
+        .filter_map(|((session, _), waitlist_position)| {
+            let seat = seats
+                .iter()
+                .find(|s| s.registration_id == registration.id && s.session_id == session.id)?;
+            Some(DecidedSeat {
+                seat: seat.clone(),
+                session: session.clone(),
+                waitlist_position: *waitlist_position,
+            })
+        })
+        .collect()
 }
