@@ -4,6 +4,7 @@
 //!
 //!   cargo bench --bench registrations                                  # SQLite
 //!   CONVENE_TEST_DATABASE=postgres cargo bench --bench registrations   # PostgreSQL
+//!   BURST_IN_FLIGHT=2000 cargo bench --bench registrations             # all 2,000 at once
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -16,7 +17,13 @@ use serde_json::json;
 
 const REGISTRATIONS: usize = 2000;
 const SEATS: u32 = 200;
-const IN_FLIGHT: usize = 256;
+/// Requests in flight at once; `BURST_IN_FLIGHT=2000` fires the whole burst together.
+fn in_flight() -> usize {
+    std::env::var("BURST_IN_FLIGHT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(256)
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
@@ -38,6 +45,7 @@ async fn main() {
     )
     .await;
 
+    let in_flight = in_flight();
     let started = Instant::now();
     let mut results: Vec<(u16, Duration, String)> = futures::stream::iter(0..REGISTRATIONS)
         .map(|i| {
@@ -51,7 +59,7 @@ async fn main() {
                 (status, sent.elapsed(), seat)
             }
         })
-        .buffer_unordered(IN_FLIGHT)
+        .buffer_unordered(in_flight)
         .collect()
         .await;
     let elapsed = started.elapsed();
@@ -82,7 +90,7 @@ async fn main() {
     results.sort_by_key(|(_, latency, _)| *latency);
     let latencies: Vec<Duration> = results.iter().map(|(_, l, _)| *l).collect();
     println!(
-        "registration burst on {database}: {REGISTRATIONS} registrations, {SEATS} seats, {IN_FLIGHT} in flight"
+        "registration burst on {database}: {REGISTRATIONS} registrations, {SEATS} seats, {in_flight} in flight"
     );
     println!(
         "  {:.0} registrations/s over {:.2} s",

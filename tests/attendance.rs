@@ -303,6 +303,63 @@ async fn a_registration_after_a_programme_change_sees_the_changed_programme() {
 }
 
 #[tokio::test]
+async fn many_people_registering_at_once_for_a_long_programme_all_get_every_seat() {
+    // Registrations arriving together are written together: here far more seats and emails
+    // than one SQL statement may carry (SQLite takes 32,766 parameters, PostgreSQL 65,535).
+    let app = Arc::new(spawn_app().await);
+    app.create("/api/v1/events", event_payload("long-summit"))
+        .await;
+    let sessions = 60;
+    for i in 0..sessions {
+        app.create(
+            "/api/v1/events/long-summit/sessions",
+            json!({"title": format!("Workshop {i}"), "kind": "workshop", "attendance": "virtual",
+                   "starts_at": format!("2019-06-25T{:02}:00", 8 + i % 10), "ends_at": format!("2019-06-25T{:02}:45", 8 + i % 10),
+                   "status": "published"}),
+        )
+        .await;
+    }
+    let people = 120;
+    let answers: Vec<(StatusCode, Value)> = futures::stream::iter(0..people)
+        .map(|i| {
+            let app = app.clone();
+            async move { register(&app, "long-summit", person(i, "virtual")).await }
+        })
+        .buffer_unordered(people)
+        .collect()
+        .await;
+    for (status, registration) in &answers {
+        assert_eq!(*status, StatusCode::CREATED, "{registration}");
+        let seats = registration["sessions"].as_array().unwrap();
+        assert_eq!(seats.len(), sessions);
+        assert!(seats.iter().all(|s| s["status"] == "confirmed"));
+    }
+    let report = body(
+        app.get_as(&app.admin_token, "/api/v1/events/long-summit/attendance")
+            .await,
+    )
+    .await;
+    let counts = report["sessions"].as_array().unwrap();
+    assert_eq!(counts.len(), sessions);
+    assert!(
+        counts
+            .iter()
+            .all(|c| c["confirmed_virtual"].as_u64() == Some(people as u64)),
+        "{report}"
+    );
+    let outbox = body(
+        app.get_as(&app.admin_token, "/api/v1/events/long-summit/outbox")
+            .await,
+    )
+    .await;
+    assert_eq!(
+        outbox["pending"].as_u64(),
+        Some((people * (sessions + 1)) as u64),
+        "one invitation per seat and one confirmation per person"
+    );
+}
+
+#[tokio::test]
 async fn a_cancellation_promotes_the_next_on_the_waitlist_who_is_told_by_email() {
     let smtp = TestSmtp::start();
     let app = spawn_app_with(Options {

@@ -23,7 +23,7 @@ use crate::db::entities::{attendance, event, registration, session};
 use crate::db::queries::{self, ROW_LOCK};
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::SessionFacts;
-use crate::mail::outbox::enqueue_all;
+use crate::mail::outbox::{ROWS_PER_STATEMENT, enqueue_all};
 use crate::notify;
 use crate::state::AppState;
 
@@ -455,13 +455,17 @@ async fn give_seats(
                 )
             })
             .collect();
-    let seats = if seat_rows.is_empty() {
-        Vec::new()
-    } else {
-        attendance::Entity::insert_many(seat_rows)
-            .exec_with_returning_many(&*txn)
-            .await?
-    };
+    let mut seats = Vec::with_capacity(seat_rows.len());
+    let mut seat_rows = seat_rows.into_iter().peekable();
+    while seat_rows.peek().is_some() {
+        let chunk: Vec<attendance::ActiveModel> =
+            seat_rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        seats.extend(
+            attendance::Entity::insert_many(chunk)
+                .exec_with_returning_many(&*txn)
+                .await?,
+        );
+    }
     let mut mails = Vec::new();
     for (seating, registration) in seatings.iter().zip(&saved) {
         let own_seats: Vec<&attendance::Model> = seats

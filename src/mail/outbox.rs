@@ -54,19 +54,30 @@ pub async fn enqueue_all(
     mails: Vec<NewMail>,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    if mails.is_empty() {
-        return Ok(0);
+    let mut queued = 0;
+    let mut mails = mails.into_iter().peekable();
+    while mails.peek().is_some() {
+        // Bounded statements: SQLite takes at most 32,766 parameters, PostgreSQL 65,535.
+        let rows: Vec<outbox::ActiveModel> = mails
+            .by_ref()
+            .take(ROWS_PER_STATEMENT)
+            .map(|mail| outbox_row(mail, now))
+            .collect();
+        queued += outbox::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(outbox::Column::DedupKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
     }
-    let rows = mails.into_iter().map(|mail| outbox_row(mail, now));
-    outbox::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::column(outbox::Column::DedupKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await
+    Ok(queued)
 }
+
+/// Rows written by one multi-row INSERT at most, so that a statement stays under the
+/// databases' parameter limits whatever the width of the table.
+pub const ROWS_PER_STATEMENT: usize = 1000;
 
 fn outbox_row(mail: NewMail, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {
