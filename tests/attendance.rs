@@ -146,6 +146,58 @@ async fn registering_twice_with_the_same_email_returns_the_first_registration() 
 }
 
 #[tokio::test]
+async fn the_same_person_registering_many_times_at_once_is_registered_once() {
+    // Simultaneous repeats land in the same batch of seat-giving, or in consecutive ones.
+    let app = Arc::new(spawn_demo().await);
+    // Among others registering, so that batches form.
+    let answers: Vec<(StatusCode, Value)> = futures::stream::iter(0..60)
+        .map(|i| {
+            let app = app.clone();
+            async move {
+                let email = if i % 5 == 0 {
+                    "eager@example.org".to_owned()
+                } else {
+                    format!("other{i}@example.org")
+                };
+                let payload =
+                    json!({"name": format!("Try {i}"), "email": email, "attendance": "virtual"});
+                register(&app, "izmir-2021", payload).await
+            }
+        })
+        .buffer_unordered(60)
+        .collect()
+        .await;
+    let answers: Vec<(StatusCode, Value)> = answers
+        .into_iter()
+        .filter(|(_, registration)| registration["email"] == "eager@example.org")
+        .collect();
+    assert_eq!(answers.len(), 12);
+    let created: Vec<&Value> = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .map(|(_, registration)| registration)
+        .collect();
+    assert_eq!(created.len(), 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|(status, registration)| (*status == StatusCode::CREATED
+                || *status == StatusCode::OK)
+                && registration["id"] == created[0]["id"]),
+        "{answers:?}"
+    );
+    let listed = body(
+        app.get_as(
+            &app.admin_token,
+            "/api/v1/events/izmir-2021/registrations?q=eager",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn a_burst_of_500_registrations_for_50_seats_confirms_exactly_50() {
     let app = Arc::new(spawn_app().await);
     let session = small_event(&app, 50).await;
