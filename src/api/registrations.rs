@@ -181,18 +181,29 @@ pub(crate) async fn confirmed_count(
         .await? as i64)
 }
 
-/// Whether the event-wide limit for `mode` (if any) leaves room for one more registrant.
-async fn event_has_room(
+/// A limit (`None`: unlimited) and how much of it is taken; counted only when there is a limit.
+pub(crate) type Taken = (Option<i64>, i64);
+
+/// Whether nothing is left of a limit.
+pub(crate) fn is_full((limit, taken): Taken) -> bool {
+    limit.is_some_and(|limit| taken >= limit)
+}
+
+/// The event-wide limit for `mode` and the active registrations in that mode (every active
+/// registration takes a place, seated or waiting), leaving out registration `excluding`.
+pub(crate) async fn event_places(
     db: &impl ConnectionTrait,
     event: &event::Model,
     mode: Mode,
     excluding: Option<i64>,
-) -> AppResult<bool> {
+) -> AppResult<Taken> {
     let limit = match mode {
         Mode::OnSite => event.onsite_capacity,
         Mode::Virtual => event.virtual_capacity,
     };
-    let Some(limit) = limit else { return Ok(true) };
+    let Some(limit) = limit else {
+        return Ok((None, 0));
+    };
     let mut query = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event.id))
         .filter(registration::Column::Status.eq("active"))
@@ -200,7 +211,21 @@ async fn event_has_room(
     if let Some(id) = excluding {
         query = query.filter(registration::Column::Id.ne(id));
     }
-    Ok((query.count(db).await? as i64) < i64::from(limit))
+    Ok((Some(i64::from(limit)), query.count(db).await? as i64))
+}
+
+/// A session's on-site seats and how many are confirmed.
+pub(crate) async fn onsite_seats(
+    db: &impl ConnectionTrait,
+    session: &session::Model,
+) -> AppResult<Taken> {
+    Ok(match onsite_capacity(db, session).await? {
+        Some(capacity) => (
+            Some(capacity),
+            confirmed_count(db, session.id, Mode::OnSite).await?,
+        ),
+        None => (None, 0),
+    })
 }
 
 /// Confirmed or waitlisted, deciding for one session under its lock.
@@ -213,15 +238,10 @@ pub(crate) async fn seat_status(
     if !event_room {
         return Ok("waitlisted");
     }
-    if mode == Mode::Virtual {
+    if mode == Mode::Virtual || !is_full(onsite_seats(db, session).await?) {
         return Ok("confirmed");
     }
-    Ok(match onsite_capacity(db, session).await? {
-        Some(capacity) if confirmed_count(db, session.id, Mode::OnSite).await? >= capacity => {
-            "waitlisted"
-        }
-        _ => "confirmed",
-    })
+    Ok("waitlisted")
 }
 
 fn manage_url(state: &AppState, token: &str) -> String {
@@ -529,24 +549,6 @@ pub(crate) fn sessions_asked_for(
         ));
     }
     Ok(chosen)
-}
-
-pub(crate) async fn plan_registration(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    event: event::Model,
-    input: &NewRegistration,
-) -> AppResult<Plan> {
-    let published = queries::sessions_of_event(db, event.id, false).await?;
-    let sessions = sessions_asked_for(input, &published)?;
-    let models: Vec<session::Model> = sessions.iter().map(|(s, _)| s.clone()).collect();
-    // One read of speakers, participants and rooms for all the sessions, not one per session.
-    let facts = notify::sessions_facts(db, state, &event, &models, true).await?;
-    Ok(Plan {
-        event,
-        sessions,
-        facts,
-    })
 }
 
 /// A registration read and planned, waiting for its seats.
@@ -917,7 +919,7 @@ pub async fn update_by_token(
         }
     }
     let room_in_event =
-        mode == current_mode || event_has_room(&*txn, &event, mode, Some(model.id)).await?;
+        mode == current_mode || !is_full(event_places(&*txn, &event, mode, Some(model.id)).await?);
 
     let mut freed: HashMap<i64, session::Model> = HashMap::new();
     let mut kept: Vec<i64> = Vec::new();

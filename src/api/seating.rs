@@ -12,11 +12,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use tokio::sync::oneshot;
 
 use super::registrations::{
-    Application, Mode, NewRegistration, Plan, confirmed_count, onsite_capacity, plan_registration,
+    Application, Mode, NewRegistration, Plan, Taken, event_places, is_full, onsite_seats,
     registration_mails, sessions_asked_for,
 };
 use crate::db::entities::{attendance, event, registration, session};
@@ -54,19 +56,34 @@ pub struct DecidedSeat {
 pub struct SeatDesk {
     waiting: Mutex<Vec<Waiting>>,
     turn: tokio::sync::Mutex<()>,
-    programmes: Mutex<HashMap<String, (u64, Arc<Programme>)>>,
+    programmes: Mutex<HashMap<String, (u64, Arc<PublishedProgramme>)>>,
 }
 
 /// An event's published programme as registrations read it: the same for everyone who
 /// registers until the programme changes, so it is read once per change, not once per person.
 /// A plan made from it is checked under the lock like any other (`give_seats`).
-pub struct Programme {
+pub struct PublishedProgramme {
     pub event: event::Model,
     published: Vec<session::Model>,
     facts: Vec<SessionFacts>,
 }
 
-impl Programme {
+impl PublishedProgramme {
+    async fn read(
+        db: &impl ConnectionTrait,
+        state: &AppState,
+        event: event::Model,
+    ) -> AppResult<Self> {
+        let published = queries::sessions_of_event(db, event.id, false).await?;
+        // One read of speakers, participants and rooms for all the sessions, not one per session.
+        let facts = notify::sessions_facts(db, state, &event, &published, true).await?;
+        Ok(PublishedProgramme {
+            event,
+            published,
+            facts,
+        })
+    }
+
     /// The plan for `input`: its sessions and what their emails say.
     pub(crate) fn plan_for(&self, input: &NewRegistration) -> AppResult<Plan> {
         let sessions = sessions_asked_for(input, &self.published)?;
@@ -128,7 +145,11 @@ impl SeatDesk {
     }
 
     /// The published programme of the event `slug`, read again only after a change to it.
-    pub async fn programme(&self, state: &AppState, slug: &str) -> AppResult<Arc<Programme>> {
+    pub async fn programme(
+        &self,
+        state: &AppState,
+        slug: &str,
+    ) -> AppResult<Arc<PublishedProgramme>> {
         // Taken before reading, so a change committed meanwhile leaves this copy stale at once.
         let generation = state.db.generations.for_public_reads();
         if let Some((kept, programme)) = self.lock_programmes().get(slug)
@@ -138,13 +159,7 @@ impl SeatDesk {
         }
         let reads = &state.db.conn;
         let event = queries::event_by_slug(reads, slug).await?;
-        let published = queries::sessions_of_event(reads, event.id, false).await?;
-        let facts = notify::sessions_facts(reads, state, &event, &published, true).await?;
-        let programme = Arc::new(Programme {
-            event,
-            published,
-            facts,
-        });
+        let programme = Arc::new(PublishedProgramme::read(reads, state, event).await?);
         let mut programmes = self.lock_programmes();
         if programmes.len() >= PROGRAMMES_KEPT {
             programmes.clear();
@@ -153,7 +168,9 @@ impl SeatDesk {
         Ok(programme)
     }
 
-    fn lock_programmes(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, Arc<Programme>)>> {
+    fn lock_programmes(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, (u64, Arc<PublishedProgramme>)>> {
         // A copy is replaced whole, never edited in place: a poisoned lock holds nothing broken.
         self.programmes
             .lock()
@@ -283,9 +300,11 @@ async fn give_seats(
                 .iter()
                 .all(|(planned, _)| sessions_now.iter().any(|now| now == planned));
         let replanned = match current {
-            Some(event) if !holds => {
-                Some(plan_registration(&*txn, state, event.clone(), &application.input).await)
-            }
+            Some(event) if !holds => Some(
+                PublishedProgramme::read(&*txn, state, event.clone())
+                    .await
+                    .and_then(|programme| programme.plan_for(&application.input)),
+            ),
             _ => None,
         };
         let (replan, refusal) = match replanned {
@@ -301,8 +320,8 @@ async fn give_seats(
     let mut seatings: Vec<Seating> = Vec::new();
     let mut new_by_email: HashMap<(i64, &str), usize> = HashMap::new();
     // Seats and event places as counted at the start of the batch, then kept up to date here.
-    let mut confirmed_on_site: HashMap<i64, (Option<i64>, i64)> = HashMap::new();
-    let mut event_places: HashMap<(i64, Mode), (Option<i64>, i64)> = HashMap::new();
+    let mut seats_taken: HashMap<i64, Taken> = HashMap::new();
+    let mut places_taken: HashMap<(i64, Mode), Taken> = HashMap::new();
     let mut waitlist_lengths: HashMap<i64, u64> = HashMap::new();
     for ((application, replan), refusal) in applications.iter().zip(&replans).zip(refusals) {
         let event_id = application.plan.event.id;
@@ -328,31 +347,15 @@ async fn give_seats(
         }
         let plan = replan.as_ref().unwrap_or(&application.plan);
         let mode = application.input.attendance;
-        let places = match event_places.get_mut(&(event_id, mode)) {
+        let places = match places_taken.get_mut(&(event_id, mode)) {
             Some(places) => places,
             None => {
-                let limit = match mode {
-                    Mode::OnSite => event.onsite_capacity,
-                    Mode::Virtual => event.virtual_capacity,
-                };
-                let taken = match limit {
-                    Some(_) => {
-                        registration::Entity::find()
-                            .filter(registration::Column::EventId.eq(event_id))
-                            .filter(registration::Column::Status.eq("active"))
-                            .filter(registration::Column::Attendance.eq(mode.as_str()))
-                            .count(&*txn)
-                            .await? as i64
-                    }
-                    None => 0,
-                };
-                event_places
-                    .entry((event_id, mode))
-                    .or_insert((limit.map(i64::from), taken))
+                let counted = event_places(&*txn, event, mode, None).await?;
+                places_taken.entry((event_id, mode)).or_insert(counted)
             }
         };
         // Every active registration takes a place in the event, seated or waiting.
-        let room_in_event = places.0.is_none_or(|limit| places.1 < limit);
+        let room_in_event = !is_full(*places);
         places.1 += 1;
         let mut statuses = Vec::with_capacity(plan.sessions.len());
         let mut waitlist_positions = Vec::with_capacity(plan.sessions.len());
@@ -362,20 +365,14 @@ async fn give_seats(
             } else if *session_mode == Mode::Virtual {
                 "confirmed"
             } else {
-                let seats = match confirmed_on_site.get_mut(&session.id) {
+                let seats = match seats_taken.get_mut(&session.id) {
                     Some(seats) => seats,
                     None => {
-                        let capacity = onsite_capacity(&*txn, session).await?;
-                        let taken = match capacity {
-                            Some(_) => confirmed_count(&*txn, session.id, Mode::OnSite).await?,
-                            None => 0,
-                        };
-                        confirmed_on_site
-                            .entry(session.id)
-                            .or_insert((capacity, taken))
+                        let counted = onsite_seats(&*txn, session).await?;
+                        seats_taken.entry(session.id).or_insert(counted)
                     }
                 };
-                if seats.0.is_some_and(|capacity| seats.1 >= capacity) {
+                if is_full(*seats) {
                     "waitlisted"
                 } else {
                     seats.1 += 1;
