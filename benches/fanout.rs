@@ -8,7 +8,7 @@
 //!   CONVENE_TEST_DATABASE=postgres cargo bench --bench fanout   # PostgreSQL
 //!   FANOUT_MODE=sequential cargo bench --bench fanout           # queue everything, then deliver
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/suite/common/mod.rs"]
 mod common;
 
 use std::time::Instant;

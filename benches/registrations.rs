@@ -6,7 +6,7 @@
 //!   CONVENE_TEST_DATABASE=postgres cargo bench --bench registrations   # PostgreSQL
 //!   BURST_IN_FLIGHT=2000 cargo bench --bench registrations             # all 2,000 at once
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/suite/common/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

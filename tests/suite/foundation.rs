@@ -1,6 +1,6 @@
 //! The foundation through HTTP: the Izmir demo, CRUD, validation, auth, concurrency.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::*;

@@ -1,7 +1,7 @@
 //! Conflict detection through HTTP: the Izmir programme is clean; each problem an organiser
 //! introduces shows up, and goes when fixed.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

@@ -1,13 +1,13 @@
 //! Time zones through HTTP: the programme in any zones and both languages, DST-safe input,
 //! the converter and the slot finder.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const SEED: &str = include_str!("fixtures/izmir-summit-2021-programme.fr.txt");
+const SEED: &str = include_str!("../fixtures/izmir-summit-2021-programme.fr.txt");
 
 fn without_spaces(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()

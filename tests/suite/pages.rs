@@ -1,7 +1,7 @@
 //! The public pages over plain HTTP (the browser suite in `browser.rs` adds Chromium): what they
 //! show, what they hide, the headers they carry, and the registration form's CSRF and errors.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

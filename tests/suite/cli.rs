@@ -1,7 +1,7 @@
 //! The organisers' command line, run as the real binary against the database of a running app:
 //! export, import (dry run, errors, and a change the serving app then shows), the outbox.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -2,7 +2,7 @@
 //! what they must mean, for the independent parsers that `.ci/run` then runs on them:
 //! Python's `icalendar` and Mozilla's `ical.js` (tests/interop/).
 
-mod common;
+use crate::common;
 
 use common::smtp::TestSmtp;
 use common::*;

@@ -1,6 +1,6 @@
 //! Public reads answer conditional requests and compress.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! while sending, restarted, and every invitation arrives, with no duplicate beyond the messages
 //! that were in flight at the moment of the kill.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};

@@ -7,7 +7,7 @@
 //! Needs `/usr/bin/chromium` (Debian package `chromium`) and `npm ci` in `tests/browser`;
 //! `.ci/run` installs both and runs this with `cargo test --test browser -- --ignored`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

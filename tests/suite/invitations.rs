@@ -1,7 +1,7 @@
 //! Calendar invitations end to end: registration → outbox → real SMTP → MIME and iCalendar as
 //! calendar clients read them; updates, cancellations, faults, feeds.
 
-mod common;
+use crate::common;
 
 use common::smtp::{Received, TestSmtp};
 use common::*;

@@ -1,7 +1,7 @@
 //! Availability windows, re-checked conflicts after a move, and the history of published
 //! programme versions with their changelog.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

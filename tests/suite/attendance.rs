@@ -1,7 +1,7 @@
 //! Attendance through HTTP: registration in both modes, seats under a burst, the waitlist,
 //! self-service, erasure, organiser reports, abuse limits.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

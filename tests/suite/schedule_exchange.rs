@@ -2,13 +2,13 @@
 //! checked by `.ci/run` with xmllint on the samples written here), imports with dry run, clear
 //! errors, and lossless Convene-to-Convene round trips through both formats.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const JSON_SCHEMA: &str = include_str!("fixtures/schemas/schedule.schema.json");
+const JSON_SCHEMA: &str = include_str!("../fixtures/schemas/schedule.schema.json");
 
 async fn export(app: &TestApp, slug: &str, format: &str) -> String {
     let response = app

@@ -1,7 +1,7 @@
 //! Speaker slot invitations end to end: the email over real SMTP, its link followed, the answer
 //! recorded, the organisers told; expired, reused and unknown links refused.
 
-mod common;
+use crate::common;
 
 use common::smtp::TestSmtp;
 use common::*;

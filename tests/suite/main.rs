@@ -1,0 +1,19 @@
+//! The black-box suite, one test binary: each module drives the real app over HTTP (and the real
+//! binary, SMTP server and Chromium where it says so). One binary links the dependency graph once.
+
+mod common;
+
+mod attendance;
+mod browser;
+mod calendar_samples;
+mod cli;
+mod conflicts;
+mod crash_recovery;
+mod foundation;
+mod invitations;
+mod pages;
+mod public_reads;
+mod schedule_exchange;
+mod scheduling;
+mod speakers;
+mod timezones;
