@@ -10,8 +10,8 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::api::outbox::{outbox_of, requeue_dead};
-use crate::api::schedule::{ScheduleFormat, export_schedule, import_schedule, read_schedule};
+use crate::app::exchange::{ScheduleFormat, export_schedule, import_schedule, read_schedule};
+use crate::app::outbox::{outbox_of, requeue_dead};
 use crate::db::queries;
 use crate::error::AppError;
 use crate::mail::outbox::{DeliveryReport, deliver_due, due_count};

@@ -52,6 +52,8 @@ pub enum AppError {
     TooManyRequests { retry_after_seconds: u64 },
     #[error("{0}")]
     Gone(&'static str),
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -81,6 +83,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -104,6 +107,17 @@ impl FieldErrors {
         result
             .map_err(|reason| self.add(field, reason.to_string()))
             .ok()
+    }
+
+    /// The checked value once every check passed; the errors otherwise. A value missing without
+    /// any recorded error is our bug, reported as an internal error rather than a panic.
+    pub fn into_value<T>(self, value: Option<T>) -> Result<T, AppError> {
+        self.into_result()?;
+        value.ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "a checked value is missing though no check failed"
+            ))
+        })
     }
 
     pub fn into_result(self) -> Result<(), AppError> {

@@ -3,6 +3,7 @@
 //! `build_app` assembles the one router that both `main` and the tests serve.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,9 +11,8 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod mail;
-pub mod notify;
-pub mod public_reads;
 pub mod security;
 pub mod startup;
 pub mod state;
@@ -38,21 +38,18 @@ use crate::state::AppState;
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 pub fn build_app(state: AppState) -> Router {
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, openapi) = api::router(&state).split_for_parts();
     let openapi_json = serde_json::to_value(&openapi).unwrap_or_default();
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)
-        .merge(web::router())
+        .merge(web::router(&state))
         .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(openapi_json.clone()) }))
         .merge(Scalar::with_url("/api/docs", openapi))
         .fallback(|| async { AppError::NotFound("page") })
-        .method_not_allowed_fallback(|| async {
-            (StatusCode::METHOD_NOT_ALLOWED, AppError::BadRequest("this method is not allowed here".into()).into_response().into_body())
-        })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        // Responses compressed already (the cached reads) pass through untouched.
         .layer(tower_http::compression::CompressionLayer::new())
-        // Outside compression: the cache keeps responses as they went out, compressed.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), public_reads::serve))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(|_| AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()))

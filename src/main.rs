@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use convene::api::schedule::ScheduleFormat;
+use convene::app::exchange::ScheduleFormat;
 use convene::clock::SystemClock;
 use convene::config::Settings;
 use convene::startup::{Application, app_state, shutdown_signal};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::api::auth::upsert_account;
+use crate::app::accounts::upsert_account;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
@@ -116,6 +116,8 @@ impl Application {
 /// Connects, migrates and creates the configured administrator: everything but the listener
 /// (the command line's subcommands work on this).
 pub async fn app_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    crate::web::templates_ready().context("a page template does not compile")?;
+    crate::mail::compose::templates_ready().context("an email template does not compile")?;
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     if let Some(admin) = &settings.admin {
@@ -146,7 +148,7 @@ pub async fn app_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Res
         mailer,
         outbox_wake,
         public_writes,
-        public_reads: crate::public_reads::PublicReads::new(read_cache_mb),
+        public_reads: crate::http::read_cache::PublicReads::new(read_cache_mb),
         seat_desk: Arc::default(),
     };
     Ok(state)

@@ -18,11 +18,11 @@ pub struct AppState {
     /// Per-client limit on public write endpoints (`CONVENE_RATE_LIMIT`); `None` when off.
     pub public_writes: Option<Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>>,
     /// Finished public responses, kept until the data changes.
-    pub public_reads: crate::public_reads::PublicReads,
+    pub public_reads: crate::http::read_cache::PublicReads,
     /// How the public forms' CSRF cookie is made and checked.
     pub csrf: axum_csrf::CsrfConfig,
     /// Where registrations wait to be given seats, in batches.
-    pub seat_desk: Arc<crate::api::seating::SeatDesk>,
+    pub seat_desk: Arc<crate::app::registration::seating::SeatDesk>,
 }
 
 impl axum::extract::FromRef<AppState> for axum_csrf::CsrfConfig {

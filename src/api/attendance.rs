@@ -1,74 +1,24 @@
 //! The organisers' side of attendance: counts per session and mode, waitlists, which cities and
 //! countries took part, a CSV export, and manual confirm or cancel of a seat.
 
-use std::collections::BTreeMap;
-
+use crate::api::Items;
+use crate::app::registration::attendance::*;
+use crate::app::registration::capacity::{confirmed_count, onsite_capacity};
+use crate::app::registration::register::Mode;
+use crate::app::registration::views::{RegistrationView, registration_view};
+use crate::app::registration::waitlist::{invite_to_seat, promote_waitlist, release_seat};
+use crate::db::entities::{attendance, registration};
+use crate::db::queries;
+use crate::error::{AppError, AppResult};
+use crate::http::auth::OrganiserOf;
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-use super::Items;
-use super::auth::OrganiserOf;
-use super::extract::{ApiPath, ApiQuery};
-use super::registrations::{
-    Mode, RegistrationView, confirmed_count, invite_to_seat, onsite_capacity, promote_waitlist,
-    registration_view, release_seat,
-};
-use crate::db::entities::{attendance, registration};
-use crate::db::queries;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
-
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct RegistrationSearch {
-    /// Matches name, email, organisation, city or country (case-insensitive).
-    pub q: Option<String>,
-    /// `active`, `cancelled` or `erased`.
-    pub status: Option<String>,
-}
-
-async fn matching(
-    state: &AppState,
-    event_id: i64,
-    search: &RegistrationSearch,
-) -> AppResult<Vec<registration::Model>> {
-    let mut query = registration::Entity::find()
-        .filter(registration::Column::EventId.eq(event_id))
-        .order_by_asc(registration::Column::Id);
-    if let Some(status) = &search.status {
-        query = query.filter(registration::Column::Status.eq(status.as_str()));
-    }
-    let all = query.all(&state.db.conn).await?;
-    let Some(needle) = search
-        .q
-        .as_deref()
-        .map(str::to_lowercase)
-        .filter(|q| !q.trim().is_empty())
-    else {
-        return Ok(all);
-    };
-    Ok(all
-        .into_iter()
-        .filter(|r| {
-            [
-                Some(&r.name),
-                Some(&r.email),
-                r.organisation.as_ref(),
-                r.city.as_ref(),
-                r.country.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            .any(|field| field.to_lowercase().contains(&needle))
-        })
-        .collect())
-}
+use std::collections::BTreeMap;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "attendance", params(("slug" = String, Path), RegistrationSearch), security(("bearer" = [])),
     responses((status = 200, body = Items<RegistrationView>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
@@ -82,52 +32,6 @@ pub async fn list_registrations(
         items.push(registration_view(&state.db.conn, &state, model, None).await?);
     }
     Ok(Json(items.into()))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AttendanceReport {
-    pub registrations: u64,
-    pub by_mode: BTreeMap<String, u64>,
-    pub sessions: Vec<SessionCounts>,
-    /// Which cities took part (active registrations), most first.
-    pub cities: Vec<PlaceCount>,
-    pub countries: Vec<PlaceCount>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SessionCounts {
-    pub session_id: i64,
-    pub title: String,
-    pub onsite_capacity: Option<i64>,
-    pub confirmed_on_site: i64,
-    pub confirmed_virtual: i64,
-    pub waitlisted: usize,
-    /// Registration ids in the order their seats will be given.
-    pub waitlist: Vec<i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PlaceCount {
-    pub name: String,
-    pub country: Option<String>,
-    pub registrations: u64,
-}
-
-fn ranked(counts: BTreeMap<(String, Option<String>), u64>) -> Vec<PlaceCount> {
-    let mut places: Vec<PlaceCount> = counts
-        .into_iter()
-        .map(|((name, country), registrations)| PlaceCount {
-            name,
-            country,
-            registrations,
-        })
-        .collect();
-    places.sort_by(|a, b| {
-        b.registrations
-            .cmp(&a.registrations)
-            .then(a.name.cmp(&b.name))
-    });
-    places
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/attendance", tag = "attendance", params(("slug" = String, Path)), security(("bearer" = [])),
@@ -273,30 +177,6 @@ pub async fn registrations_csv(
         .into_response())
 }
 
-/// Spreadsheets run cells that start with = + - @ as formulas (CSV injection); a leading
-/// apostrophe keeps them text.
-fn spreadsheet_safe(field: &str) -> String {
-    if field.starts_with(['=', '+', '-', '@']) {
-        format!("'{field}")
-    } else {
-        field.to_owned()
-    }
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SeatDecision {
-    /// `confirm` gives the seat even beyond capacity (an organiser's call); `cancel` frees it.
-    pub action: SeatAction,
-}
-
-#[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum SeatAction {
-    Confirm,
-    Cancel,
-}
-
 #[utoipa::path(post, path = "/api/v1/events/{slug}/registrations/{id}/sessions/{session_id}", tag = "attendance",
     params(("slug" = String, Path), ("id" = i64, Path), ("session_id" = i64, Path)), request_body = SeatDecision, security(("bearer" = [])),
     responses((status = 200, body = RegistrationView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
@@ -304,7 +184,7 @@ pub async fn decide_seat(
     State(state): State<AppState>,
     access: OrganiserOf,
     ApiPath((_slug, id, session_id)): ApiPath<(String, i64, i64)>,
-    super::extract::ApiJson(decision): super::extract::ApiJson<SeatDecision>,
+    crate::http::extract::ApiJson(decision): crate::http::extract::ApiJson<SeatDecision>,
 ) -> AppResult<Json<RegistrationView>> {
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
@@ -329,7 +209,9 @@ pub async fn decide_seat(
             active.status = Set("confirmed".into());
             active.updated_at = Set(now);
             active.update(&*txn).await?;
-            let facts = crate::notify::session_facts(&*txn, &state, &event, &session, true).await?;
+            let facts =
+                crate::app::notification::session_facts(&*txn, &state, &event, &session, true)
+                    .await?;
             invite_to_seat(&*txn, &state, &event, &facts, &session, &model, seat_id).await?;
         }
         SeatAction::Cancel if seat.status != "cancelled" => {

@@ -1,21 +1,18 @@
 //! iCalendar feeds (METHOD:PUBLISH): the whole event, one session, and personal agendas at
 //! unguessable URLs for registrants and speakers (subscribable as webcal://).
 
+use crate::app::feeds::*;
+use crate::db::entities::{attendance, participant, registration, session, speaker};
+use crate::db::queries;
+use crate::domain::calendar::{self, Method};
+use crate::domain::vocab::{ParticipantStatus, SessionStatus};
+use crate::error::{AppError, AppResult};
+use crate::http::extract::ApiPath;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-
-use super::extract::ApiPath;
-use crate::db::entities::{attendance, event, participant, registration, session, speaker};
-use crate::db::queries;
-use crate::domain::calendar::{self, Entry, EntryStatus, Method};
-use crate::domain::text::UiLanguage;
-use crate::domain::vocab::{ParticipantStatus, SessionStatus};
-use crate::error::{AppError, AppResult};
-use crate::mail::compose::calendar_description;
-use crate::notify;
-use crate::state::AppState;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub fn ics_response(body: String, filename: &str) -> Response {
     (
@@ -32,49 +29,6 @@ pub fn ics_response(body: String, filename: &str) -> Response {
         body,
     )
         .into_response()
-}
-
-/// The feed's DTSTAMP: when what it shows last changed, not when it was asked for, so that an
-/// unchanged feed is the same bytes (and the same ETag) from one poll to the next.
-fn last_change(event: &event::Model, sessions: &[session::Model]) -> chrono::DateTime<chrono::Utc> {
-    sessions
-        .iter()
-        .map(|s| s.updated_at)
-        .fold(event.updated_at, std::cmp::max)
-}
-
-/// Feed entries for `sessions`; cancelled ones stay in personal feeds as CANCELLED so clients
-/// that subscribed remove them.
-async fn entries(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    event: &event::Model,
-    sessions: &[session::Model],
-    with_link: bool,
-) -> AppResult<Vec<Entry>> {
-    let lang = UiLanguage::for_code(&event.default_language);
-    let all_facts = notify::sessions_facts(db, state, event, sessions, with_link).await?;
-    let mut entries = Vec::with_capacity(sessions.len());
-    for (session, facts) in sessions.iter().zip(all_facts) {
-        entries.push(Entry {
-            description: calendar_description(&facts, lang),
-            uid: facts.uid,
-            sequence: facts.sequence,
-            starts_at: facts.starts_at,
-            ends_at: facts.ends_at,
-            summary: facts.title,
-            location: facts.location,
-            online_url: facts.online_url,
-            status: if session.status == SessionStatus::Cancelled.as_str() {
-                EntryStatus::Cancelled
-            } else {
-                EntryStatus::Confirmed
-            },
-            organizer: None,
-            attendees: vec![],
-        });
-    }
-    Ok(entries)
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/calendar.ics", tag = "calendar", params(("slug" = String, Path)),

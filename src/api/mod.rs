@@ -5,7 +5,6 @@ pub mod auth;
 pub mod availability;
 pub mod conflicts;
 pub mod events;
-pub mod extract;
 pub mod feeds;
 pub mod health;
 pub mod organisations;
@@ -15,7 +14,6 @@ pub mod programme;
 pub mod registrations;
 pub mod rooms;
 pub mod schedule;
-pub mod seating;
 pub mod sessions;
 pub mod speakers;
 pub mod speaking;
@@ -23,15 +21,14 @@ pub mod time;
 pub mod users;
 pub mod versions;
 
-use std::str::FromStr;
-
+use axum::middleware::from_fn_with_state;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use tower_http::compression::CompressionLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{AppError, AppResult};
+use crate::http::read_cache::{self, Kind};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -63,9 +60,26 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// Every API route, registered together with its OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+/// Every API route, registered together with its OpenAPI description. The public reads that
+/// announcements and calendar clients hit are kept by the read cache, outside compression, so a
+/// hit goes out as it was compressed the first time.
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+    let cached = |kind| from_fn_with_state((state.clone(), kind), read_cache::serve);
+    let public_reads = OpenApiRouter::new()
+        .routes(routes!(programme::get_programme))
+        .routes(routes!(feeds::event_feed))
+        .routes(routes!(feeds::session_feed))
+        .routes(routes!(schedule::schedule_xml))
+        .routes(routes!(schedule::schedule_json))
+        .route_layer(CompressionLayer::new())
+        .route_layer(cached(Kind::Public));
+    let personal_reads = OpenApiRouter::new()
+        .routes(routes!(feeds::personal_feed))
+        .route_layer(CompressionLayer::new())
+        .route_layer(cached(Kind::Personal));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(public_reads)
+        .merge(personal_reads)
         .routes(routes!(health::health))
         .routes(routes!(auth::issue_token))
         .routes(routes!(users::create_user))
@@ -102,13 +116,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             participants::update_participant,
             participants::delete_participant
         ))
-        .routes(routes!(programme::get_programme))
-        .routes(routes!(feeds::event_feed))
         .routes(routes!(conflicts::list_conflicts))
         .routes(routes!(speaking::invite))
         .routes(routes!(conflicts::publish))
-        .routes(routes!(schedule::schedule_xml))
-        .routes(routes!(schedule::schedule_json))
         .routes(routes!(schedule::import))
         .routes(routes!(versions::list_versions))
         .routes(routes!(versions::get_version))
@@ -136,8 +146,6 @@ pub fn router() -> OpenApiRouter<AppState> {
             registrations::update_registration
         ))
         .routes(routes!(registrations::erase_registration))
-        .routes(routes!(feeds::session_feed))
-        .routes(routes!(feeds::personal_feed))
         .routes(routes!(time::convert))
         .routes(routes!(time::find_meeting_slots))
         .routes(routes!(
@@ -161,30 +169,4 @@ impl<T> From<Vec<T>> for Items<T> {
     fn from(items: Vec<T>) -> Self {
         Items { items }
     }
-}
-
-/// Reads a vocabulary value back from its column; a bad value there is our bug, not the client's.
-pub(crate) fn stored<T: FromStr>(value: &str, column: &str) -> AppResult<T> {
-    value.parse().map_err(|_| {
-        AppError::Internal(anyhow::anyhow!(
-            "unreadable value {value:?} in column {column}"
-        ))
-    })
-}
-
-pub(crate) fn stored_json<T: DeserializeOwned>(
-    value: &serde_json::Value,
-    column: &str,
-) -> AppResult<T> {
-    serde_json::from_value(value.clone())
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("unreadable JSON in column {column}: {e}")))
-}
-
-pub(crate) fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
-}
-
-/// Blank optional text counts as absent.
-pub(crate) fn clean(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }

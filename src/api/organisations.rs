@@ -1,69 +1,17 @@
 //! The directory of organisations and cities: `/api/v1/organisations[/{id}]`.
 
+use crate::api::Items;
+use crate::app::catalogue::organisations::*;
+use crate::db::entities::organisation;
+use crate::domain::text::clean;
+use crate::error::AppResult;
+use crate::http::auth::Organiser;
+use crate::http::extract::{ApiJson, ApiPath};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, ModelTrait, QueryOrder, Set};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::auth::Organiser;
-use super::extract::{ApiJson, ApiPath};
-use super::{Items, clean};
-use crate::db::entities::organisation;
-use crate::domain::text::Title;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrganisation {
-    #[schema(value_type = String, example = "Municipalité Métropolitaine d'Izmir")]
-    pub name: Title,
-    #[serde(default)]
-    pub city: Option<String>,
-    #[serde(default)]
-    pub country: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrganisationChanges {
-    #[schema(value_type = Option<String>)]
-    pub name: Option<Title>,
-    #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub city: Option<Option<String>>,
-    #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub country: Option<Option<String>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct OrganisationView {
-    pub id: i64,
-    pub name: String,
-    pub city: Option<String>,
-    pub country: Option<String>,
-}
-
-impl From<organisation::Model> for OrganisationView {
-    fn from(model: organisation::Model) -> Self {
-        OrganisationView {
-            id: model.id,
-            name: model.name,
-            city: model.city,
-            country: model.country,
-        }
-    }
-}
-
-async fn find(state: &AppState, id: i64) -> AppResult<organisation::Model> {
-    organisation::Entity::find_by_id(id)
-        .one(&state.db.conn)
-        .await?
-        .ok_or(AppError::NotFound("organisation"))
-}
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory", responses((status = 200, body = Items<OrganisationView>)))]
 pub async fn list_organisations(

@@ -1,46 +1,11 @@
 //! The organisers' view of an event's email queue: counts, failures, and a retry.
 
+use crate::app::outbox::*;
+use crate::error::AppResult;
+use crate::http::auth::OrganiserOf;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-use super::auth::OrganiserOf;
-use crate::db::entities::outbox;
-use crate::error::AppResult;
-use crate::state::AppState;
-
-#[derive(Serialize, ToSchema)]
-pub struct OutboxView {
-    pub pending: u64,
-    pub sending: u64,
-    pub sent: u64,
-    pub dead: u64,
-    /// Dead letters and emails waiting for a retry, newest first (at most 200).
-    pub failures: Vec<FailedEmail>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct FailedEmail {
-    pub id: i64,
-    pub kind: String,
-    pub recipient: String,
-    pub subject: String,
-    pub status: String,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub next_attempt_at: DateTime<Utc>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Retried {
-    pub requeued: u64,
-}
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/outbox", tag = "calendar", params(("slug" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = OutboxView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
@@ -49,42 +14,6 @@ pub async fn show_outbox(
     access: OrganiserOf,
 ) -> AppResult<Json<OutboxView>> {
     Ok(Json(outbox_of(&state.db.conn, access.event.id).await?))
-}
-
-/// The event's queue: counts by state and the latest failures.
-pub async fn outbox_of(db: &impl ConnectionTrait, event_id: i64) -> AppResult<OutboxView> {
-    let of_event = || outbox::Entity::find().filter(outbox::Column::EventId.eq(event_id));
-    let count = |status: &'static str| {
-        of_event()
-            .filter(outbox::Column::Status.eq(status))
-            .count(db)
-    };
-    let failures = of_event()
-        .filter(outbox::Column::LastError.is_not_null())
-        .filter(outbox::Column::Status.is_in(["dead", "pending"]))
-        .order_by_desc(outbox::Column::Id)
-        .limit(200)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| FailedEmail {
-            id: row.id,
-            kind: row.kind,
-            recipient: row.recipient,
-            subject: row.subject,
-            status: row.status,
-            attempts: row.attempts,
-            last_error: row.last_error,
-            next_attempt_at: row.next_attempt_at,
-        })
-        .collect();
-    Ok(OutboxView {
-        pending: count("pending").await?,
-        sending: count("sending").await?,
-        sent: count("sent").await?,
-        dead: count("dead").await?,
-        failures,
-    })
 }
 
 /// Puts the event's dead letters back in the queue, due now, with a fresh attempt budget.
@@ -97,23 +26,4 @@ pub async fn retry_dead(
     Ok(Json(Retried {
         requeued: requeue_dead(&state, access.event.id).await?,
     }))
-}
-
-/// Puts the event's dead letters back in the queue; returns how many.
-pub async fn requeue_dead(state: &AppState, event_id: i64) -> AppResult<u64> {
-    let txn = state.db.begin_write().await?;
-    let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("pending"))
-        .col_expr(outbox::Column::Attempts, Expr::value(0))
-        .col_expr(
-            outbox::Column::NextAttemptAt,
-            Expr::value(state.clock.now()),
-        )
-        .filter(outbox::Column::EventId.eq(event_id))
-        .filter(outbox::Column::Status.eq("dead"))
-        .exec(&*txn)
-        .await?;
-    txn.commit_bookkeeping().await?;
-    state.mail_queued();
-    Ok(result.rows_affected)
 }

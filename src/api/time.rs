@@ -7,9 +7,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Organiser;
-use super::extract::ApiQuery;
-use super::stored;
+use crate::db::columns::stored;
 use crate::db::queries;
 use crate::domain::format::{abbreviation, instant_text, utc_offset_text};
 use crate::domain::local_time::TimeInput;
@@ -17,6 +15,8 @@ use crate::domain::slots::{DailyWindow, SlotRequest, SlotZone, find_slots};
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::http::auth::Organiser;
+use crate::http::extract::ApiQuery;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]

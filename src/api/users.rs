@@ -1,39 +1,16 @@
 //! Accounts: administrators create organiser accounts (`POST /api/v1/users`).
 
+use crate::app::accounts::upsert_account;
+use crate::app::accounts::*;
+use crate::db::entities::user;
+use crate::error::{AppError, AppResult};
+use crate::http::auth::Organiser;
+use crate::http::extract::ApiJson;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::auth::{Organiser, upsert_account};
-use super::extract::ApiJson;
-use crate::db::entities::user;
-use crate::domain::text::{Email, Title};
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUser {
-    #[schema(value_type = String)]
-    pub email: Email,
-    #[schema(value_type = String)]
-    pub name: Title,
-    /// At least 8 characters.
-    pub password: String,
-    #[serde(default)]
-    pub is_admin: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct UserView {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub is_admin: bool,
-}
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = NewUser, security(("bearer" = [])),
     responses((status = 201, body = UserView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]

@@ -2,150 +2,17 @@
 //! kept whole, and any two can be compared.
 //! `GET /api/v1/events/{slug}/versions`, `.../versions/{number}`, `.../changelog?from=&to=`.
 
-use std::collections::HashMap;
-
+use crate::api::Items;
+use crate::app::publishing::versions::*;
+use crate::domain::versions::{Snapshot, changelog};
+use crate::error::{AppError, AppResult};
+use crate::http::auth::OrganiserOf;
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-use super::Items;
-use super::auth::OrganiserOf;
-use super::extract::{ApiPath, ApiQuery};
-use crate::db::entities::{event, programme_version as version, user};
-use crate::db::queries;
-use crate::domain::versions::{
-    SessionChange, SessionSnapshot, Snapshot, SpeakerSnapshot, changelog,
-};
-use crate::domain::vocab::SessionStatus;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
-
-/// The public programme as it stands now: published sessions, and cancelled ones (which
-/// readers were told about), with rooms and speakers by name.
-pub async fn current_snapshot(
-    db: &impl ConnectionTrait,
-    event: &event::Model,
-) -> AppResult<Snapshot> {
-    let sessions: Vec<_> = queries::sessions_of_event(db, event.id, true)
-        .await?
-        .into_iter()
-        .filter(|s| s.status != SessionStatus::Draft.as_str())
-        .collect();
-    let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-    let rooms: HashMap<i64, String> = queries::rooms_of_event(db, event.id)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    let names: HashMap<i64, String> = queries::speakers_of_event(db, event.id)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let mut speakers: HashMap<i64, Vec<SpeakerSnapshot>> = HashMap::new();
-    for p in queries::participants_of_sessions(db, &ids).await? {
-        speakers
-            .entry(p.session_id)
-            .or_default()
-            .push(SpeakerSnapshot {
-                speaker_id: p.speaker_id,
-                name: names.get(&p.speaker_id).cloned().unwrap_or_default(),
-                role: p.role,
-            });
-    }
-    Ok(Snapshot {
-        sessions: sessions
-            .into_iter()
-            .map(|s| SessionSnapshot {
-                speakers: speakers.remove(&s.id).unwrap_or_default(),
-                room: s.room_id.and_then(|id| rooms.get(&id).cloned()),
-                id: s.id,
-                title: s.title,
-                kind: s.kind,
-                status: s.status,
-                attendance: s.attendance,
-                starts_at: s.starts_at,
-                ends_at: s.ends_at,
-                revision: s.revision,
-            })
-            .collect(),
-    })
-}
-
-fn read_snapshot(model: &version::Model) -> AppResult<Snapshot> {
-    serde_json::from_str(&model.snapshot).map_err(|e| {
-        AppError::Internal(anyhow::anyhow!(
-            "unreadable snapshot of programme version {}: {e}",
-            model.id
-        ))
-    })
-}
-
-async fn versions_of(db: &impl ConnectionTrait, event_id: i64) -> AppResult<Vec<version::Model>> {
-    Ok(version::Entity::find()
-        .filter(version::Column::EventId.eq(event_id))
-        .order_by_asc(version::Column::Number)
-        .all(db)
-        .await?)
-}
-
-/// Records a new version if the public programme differs from the last one. Returns the
-/// version now current (None before the first publication) and what changed.
-pub async fn record_version(
-    db: &impl ConnectionTrait,
-    event: &event::Model,
-    publisher: Option<String>,
-    now: DateTime<Utc>,
-) -> AppResult<(Option<i32>, Vec<SessionChange>)> {
-    let last = version::Entity::find()
-        .filter(version::Column::EventId.eq(event.id))
-        .order_by_desc(version::Column::Number)
-        .one(db)
-        .await?;
-    let previous = match &last {
-        Some(model) => read_snapshot(model)?,
-        None => Snapshot::default(),
-    };
-    let current = current_snapshot(db, event).await?;
-    let changes = changelog(&previous, &current);
-    if changes.is_empty() {
-        return Ok((last.map(|v| v.number), changes));
-    }
-    let number = last.map_or(1, |v| v.number + 1);
-    version::ActiveModel {
-        event_id: Set(event.id),
-        number: Set(number),
-        published_at: Set(now),
-        published_by: Set(publisher),
-        snapshot: Set(serde_json::to_string(&current).map_err(|e| AppError::Internal(e.into()))?),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok((Some(number), changes))
-}
-
-pub async fn publisher_email(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Option<String>> {
-    Ok(user::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .map(|u| u.email))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct VersionSummary {
-    pub number: i32,
-    pub published_at: DateTime<Utc>,
-    pub published_by: Option<String>,
-    pub sessions: usize,
-    /// How many sessions were added, changed or removed since the version before.
-    pub changes: usize,
-}
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/versions", tag = "programme", params(("slug" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Items<VersionSummary>), (status = 403, body = crate::error::Problem)))]
@@ -167,27 +34,6 @@ pub async fn list_versions(
         previous = snapshot;
     }
     Ok(Json(items.into()))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct VersionView {
-    pub number: i32,
-    pub published_at: DateTime<Utc>,
-    pub published_by: Option<String>,
-    pub programme: Snapshot,
-}
-
-async fn version_number(
-    db: &impl ConnectionTrait,
-    event_id: i64,
-    number: i32,
-) -> AppResult<version::Model> {
-    version::Entity::find()
-        .filter(version::Column::EventId.eq(event_id))
-        .filter(version::Column::Number.eq(number))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("programme version"))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/versions/{number}", tag = "programme", params(("slug" = String, Path), ("number" = i32, Path)),
@@ -214,13 +60,6 @@ pub struct ChangelogQuery {
     pub from: Option<i32>,
     /// The later version; default: the latest.
     pub to: Option<i32>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Changelog {
-    pub from: i32,
-    pub to: i32,
-    pub changes: Vec<SessionChange>,
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/changelog", tag = "programme", params(("slug" = String, Path), ChangelogQuery),

@@ -1,4 +1,4 @@
-//! Counters of committed changes, which tell the cache of public reads (`public_reads`) when
+//! Counters of committed changes, which tell the cache of public reads (`http::read_cache`) when
 //! its copies are stale. Two kinds: anything that shows in the programme, the feeds or the
 //! exports, and attendance only (registrations and seats), which shows only in personal feeds.
 //! A registration burst, when a summit is announced, thus leaves the cached programme alone.

@@ -1,5 +1,6 @@
 //! Persistence: the connection, migrations, and the queries handlers need, over sea-orm.
 
+pub mod columns;
 pub mod entities;
 pub mod generations;
 pub mod queries;
@@ -27,7 +28,7 @@ use self::generations::{Changed, Generations};
 /// PostgreSQL needs no gate: row locks do that job, across processes too.
 ///
 /// Every committed write also moves a generation on, which is how the cache of public reads
-/// knows its copies are stale (`generations`, `public_reads`). Other processes' commits reach it
+/// knows its copies are stale (`generations`, `http::read_cache`). Other processes' commits reach it
 /// too (`follow_other_processes`): by `NOTIFY` on PostgreSQL, by the `data_generations` row on
 /// SQLite.
 #[derive(Clone)]

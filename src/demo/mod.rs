@@ -9,11 +9,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use crate::api::events::{NewEvent, insert_event};
-use crate::api::participants::{NewParticipant, insert_participant};
-use crate::api::rooms::{NewRoom, insert_room};
-use crate::api::sessions::{NewSession, insert_session};
-use crate::api::speakers::{NewSpeaker, insert_speaker};
+use crate::app::catalogue::events::{NewEvent, insert_event};
+use crate::app::catalogue::participants::{NewParticipant, insert_participant};
+use crate::app::catalogue::rooms::{NewRoom, insert_room};
+use crate::app::catalogue::sessions::{NewSession, insert_session};
+use crate::app::catalogue::speakers::{NewSpeaker, insert_speaker};
 use crate::db::Db;
 use crate::db::entities::event;
 use crate::domain::vocab::{Contribution, ParticipantStatus, Role};
@@ -123,6 +123,6 @@ async fn load(
         }
     }
     // The printed programme is the first published version.
-    crate::api::versions::record_version(txn, &event, None, now).await?;
+    crate::app::publishing::versions::record_version(txn, &event, None, now).await?;
     Ok(())
 }

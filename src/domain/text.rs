@@ -199,6 +199,11 @@ impl WebUrl {
     }
 }
 
+/// Blank optional text counts as absent.
+pub fn clean(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@ use crate::domain::text::UiLanguage;
 use crate::domain::vocab::Role;
 use crate::domain::zone::{DisplayZone, Zone};
 
-static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+static TEMPLATES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLock::new(|| {
     let mut env = Environment::new();
     for (name, source) in [
         (
@@ -55,16 +55,25 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/email/registration.en.html"),
         ),
     ] {
-        // The sources are part of the binary; a syntax error is caught by the tests that render them.
-        if let Err(error) = env.add_template(name, source) {
-            tracing::error!(%error, name, "email template does not compile");
-        }
+        env.add_template(name, source)?;
     }
-    env
+    Ok(env)
 });
 
+/// Compiles every email template, so that start-up stops on one that does not compile instead of
+/// the first reader who needs it finding out.
+/// minijinja's errors are not `Clone`; the kept one is handed out as a copy of its kind and text.
+fn owned(error: &minijinja::Error) -> minijinja::Error {
+    minijinja::Error::new(error.kind(), error.to_string())
+}
+
+pub fn templates_ready() -> Result<(), minijinja::Error> {
+    TEMPLATES.as_ref().map(|_| ()).map_err(owned)
+}
+
 fn render(name: &str, ctx: minijinja::Value) -> anyhow::Result<String> {
-    Ok(TEMPLATES.get_template(name)?.render(ctx)?)
+    let templates = TEMPLATES.as_ref().map_err(owned)?;
+    Ok(templates.get_template(name)?.render(ctx)?)
 }
 
 /// Who an email is for, and how they read times.

@@ -12,16 +12,17 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{page, render, words};
-use crate::api::extract::{ApiPath, ApiQuery};
-use crate::api::registrations::{
-    Mode, RegistrationChanges, cancel_by_token, erase_by_token, update_by_token, view_by_token,
+use crate::app::registration::register::Mode;
+use crate::app::registration::self_service::{
+    RegistrationChanges, cancel_by_token, erase_by_token, update_by_token, view_by_token,
 };
-use crate::api::stored;
+use crate::db::columns::stored;
 use crate::db::queries;
 use crate::domain::format::zoned_times;
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
+use crate::http::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]

@@ -17,21 +17,24 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono_tz::TZ_VARIANTS;
 use minijinja::Environment;
 use serde::Deserialize;
+use tower_http::compression::CompressionLayer;
 
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
+use crate::http::read_cache::{self, Kind};
 use crate::state::AppState;
 
 pub use words::words;
 
-static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLock::new(|| {
     let mut env = Environment::new();
     for (name, source) in [
         ("base.html", include_str!("../../templates/pages/base.html")),
@@ -52,12 +55,21 @@ static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/pages/speak.html"),
         ),
     ] {
-        if let Err(error) = env.add_template(name, source) {
-            tracing::error!(%error, name, "page template does not compile");
-        }
+        env.add_template(name, source)?;
     }
-    env
+    Ok(env)
 });
+
+/// Compiles every page template, so that start-up stops on one that does not compile instead of
+/// the first reader who needs it finding out.
+/// minijinja's errors are not `Clone`; the kept one is handed out as a copy of its kind and text.
+fn owned(error: &minijinja::Error) -> minijinja::Error {
+    minijinja::Error::new(error.kind(), error.to_string())
+}
+
+pub fn templates_ready() -> Result<(), minijinja::Error> {
+    PAGES.as_ref().map(|_| ()).map_err(owned)
+}
 
 const STYLESHEET: &str = include_str!("../../templates/assets/convene.css");
 const SCRIPT: &str = include_str!("../../templates/assets/convene.js");
@@ -66,7 +78,9 @@ const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
 /// Renders a page template (HTML-escaped).
 fn render(name: &str, context: minijinja::Value) -> AppResult<String> {
     PAGES
-        .get_template(name)
+        .as_ref()
+        .map_err(owned)
+        .and_then(|pages| pages.get_template(name))
         .and_then(|template| template.render(context))
         .map_err(|e| AppError::Internal(e.into()))
 }
@@ -214,8 +228,18 @@ fn remembered(name: &'static str, value: &str) -> Cookie<'static> {
         .build()
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    // The programme page is what an announcement sends everyone to: kept by the read cache,
+    // keyed also on the remembered zone and language.
+    let page = Kind::Page {
+        cookies: &[ZONE_COOKIE, LANG_COOKIE],
+    };
+    let programme = Router::new()
+        .route("/events/{slug}", get(programme::programme_page))
+        .route_layer(CompressionLayer::new())
+        .route_layer(from_fn_with_state((state.clone(), page), read_cache::serve));
     Router::new()
+        .merge(programme)
         .route(
             "/assets/convene.css",
             get(|| async { asset("text/css; charset=utf-8", STYLESHEET) }),
@@ -232,7 +256,6 @@ pub fn router() -> Router<AppState> {
             "/favicon.ico",
             get(|| async { asset("image/svg+xml", FAVICON) }),
         )
-        .route("/events/{slug}", get(programme::programme_page))
         .route(
             "/events/{slug}/register",
             get(register::register_page).post(register::register_form),

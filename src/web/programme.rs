@@ -7,13 +7,13 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::{Viewer, ViewerQuery, ZONE_NAMES, page, render, words};
-use crate::api::extract::{ApiPath, ApiQuery};
-use crate::api::programme::{ProgrammeSession, build_programme};
-use crate::api::stored_json;
+use crate::app::programme::{ProgrammeSession, build_programme};
+use crate::db::columns::stored_json;
 use crate::db::queries;
 use crate::domain::format::{day_label, zoned_times};
 use crate::domain::zone::DisplayZone;
 use crate::error::AppResult;
+use crate::http::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 #[derive(Serialize)]

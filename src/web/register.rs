@@ -15,9 +15,8 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{Viewer, ViewerQuery, ZONE_NAMES, page, render, words};
-use crate::api::extract::{ApiPath, ApiQuery, PublicWrite};
-use crate::api::registrations::{Mode, NewRegistration, register_attendee};
-use crate::api::stored;
+use crate::app::registration::register::{Mode, NewRegistration, register_attendee};
+use crate::db::columns::stored;
 use crate::db::entities::event;
 use crate::db::queries;
 use crate::domain::format::zoned_times;
@@ -25,6 +24,7 @@ use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
 use crate::domain::vocab::AttendanceMode;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::http::extract::{ApiPath, ApiQuery, PublicWrite};
 use crate::state::AppState;
 
 /// The form as typed: every field text, so nothing is lost when it comes back with errors.

@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 use minijinja::context;
 
 use super::{page, render, words};
-use crate::api::extract::{ApiPath, parse_json};
-use crate::api::speaking::{Answer, Decision, answer, invitation_by_token};
+use crate::app::speaking::{Answer, Decision, answer, invitation_by_token};
 use crate::domain::text::UiLanguage;
 use crate::error::{AppError, AppResult};
+use crate::http::extract::{ApiPath, parse_json};
 use crate::state::AppState;
 
 pub async fn speak_page(

@@ -63,34 +63,20 @@ impl PublicReads {
     }
 }
 
-enum Kind {
+/// What a cached route's answers depend on and who may keep them; the router names it for each
+/// route it wraps (`read_cache::layer`), so there is no second table of paths here.
+#[derive(Clone, Copy)]
+pub enum Kind {
     /// Shared by every reader: `Cache-Control: public`.
     Public,
     /// A personal agenda feed behind its secret URL.
     Personal,
-    /// The programme page, which also depends on the reader's remembered zone and language.
-    Page,
-}
-
-fn kind_of(path: &str) -> Option<Kind> {
-    if let Some(rest) = path.strip_prefix("/api/v1/events/") {
-        let public = rest.ends_with("/programme")
-            || rest.ends_with("/calendar.ics")
-            || rest.ends_with("/schedule.xml")
-            || rest.ends_with("/schedule.json");
-        return public.then_some(Kind::Public);
-    }
-    if path.starts_with("/api/v1/feeds/") && path.ends_with(".ics") {
-        return Some(Kind::Personal);
-    }
-    match path.strip_prefix("/events/") {
-        Some(slug) if !slug.is_empty() && !slug.contains('/') => Some(Kind::Page),
-        _ => None,
-    }
+    /// A page that also depends on the reader's remembered choices, kept in these cookies.
+    Page { cookies: &'static [&'static str] },
 }
 
 /// What the response depends on besides the data: the URL, the encoding the client accepts,
-/// and for the page the remembered zone and language.
+/// and for a page the remembered choices.
 fn key_of(request: &Request, kind: &Kind) -> String {
     let headers = request.headers();
     let accept_encoding = headers
@@ -98,9 +84,9 @@ fn key_of(request: &Request, kind: &Kind) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let mut key = format!("{}\n{accept_encoding}", request.uri());
-    if let Kind::Page = kind {
+    if let Kind::Page { cookies } = kind {
         let jar = CookieJar::from_headers(headers);
-        for name in [crate::web::ZONE_COOKIE, crate::web::LANG_COOKIE] {
+        for name in *cookies {
             key.push('\n');
             key.push_str(jar.get(name).map(|c| c.value()).unwrap_or(""));
         }
@@ -108,17 +94,22 @@ fn key_of(request: &Request, kind: &Kind) -> String {
     key
 }
 
-pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let kind = match kind_of(request.uri().path()) {
-        Some(kind) if request.method() == Method::GET => kind,
-        _ => return next.run(request).await,
-    };
+/// The cache as a layer on the routes it serves:
+/// `.route_layer(from_fn_with_state((state.clone(), Kind::Public), read_cache::serve))`.
+pub async fn serve(
+    State((state, kind)): State<(AppState, Kind)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
     let reads = state.public_reads.clone();
     let key = key_of(&request, &kind);
     let conditions = Conditions::of(request.headers());
     let generation = match kind {
         Kind::Personal => state.db.generations.for_personal_reads(),
-        Kind::Public | Kind::Page => state.db.generations.for_public_reads(),
+        Kind::Public | Kind::Page { .. } => state.db.generations.for_public_reads(),
     };
     if !reads.enabled {
         // Every request renders; entries are kept only to carry Last-Modified over.
@@ -268,10 +259,10 @@ fn validators(headers: &mut HeaderMap, stored: &Stored, kind: &Kind) {
             Kind::Personal => "private, max-age=60, must-revalidate",
             // The page depends on the reader's remembered choices (cookies), which a browser
             // cache does not key on: it must ask every time, and a 304 keeps that cheap.
-            Kind::Page => "private, no-cache",
+            Kind::Page { .. } => "private, no-cache",
         }),
     );
-    if let Kind::Page = kind {
+    if let Kind::Page { .. } = kind {
         headers.insert(
             header::VARY,
             HeaderValue::from_static("Cookie, Accept-Encoding"),

@@ -9,25 +9,23 @@
 //! its turn; whoever gets the turn decides everything on the desk, so while one batch is being
 //! written the next one gathers.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
-use tokio::sync::oneshot;
-
-use super::registrations::{
-    Application, Mode, NewRegistration, Plan, Taken, event_places, is_full, onsite_seats,
-    registration_mails, sessions_asked_for,
+use crate::app::notification as notify;
+use crate::app::registration::capacity::{Taken, event_places, is_full, onsite_seats};
+use crate::app::registration::register::{
+    Application, Mode, NewRegistration, Plan, registration_mails, sessions_asked_for,
 };
 use crate::db::entities::{attendance, event, registration, session};
 use crate::db::queries::{self, ROW_LOCK};
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::SessionFacts;
 use crate::mail::outbox::{ROWS_PER_STATEMENT, enqueue_all};
-use crate::notify;
 use crate::state::AppState;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
 
 /// How many registrations one transaction decides at most: enough to absorb a rush, few enough
 /// that one batch's statements stay small.
@@ -110,7 +108,7 @@ impl PublishedProgramme {
 /// Events whose programme is kept at once; more would only mean someone is probing slugs.
 const PROGRAMMES_KEPT: usize = 256;
 
-struct Waiting {
+pub(crate) struct Waiting {
     application: Application,
     reply: oneshot::Sender<AppResult<Decision>>,
 }
@@ -140,7 +138,12 @@ impl SeatDesk {
             }
             // A task of its own: a client hanging up must not cancel the others' registrations.
             let state = state.clone();
-            let _ = tokio::spawn(async move { decide_batch(&state, batch).await }).await;
+            if let Err(failure) =
+                tokio::spawn(async move { decide_batch(&state, batch).await }).await
+            {
+                // Its waiters are answered by their dropped senders (desk_lost); say why here.
+                tracing::error!(error = %failure, "a seat batch ended without deciding (it panicked)");
+            }
         }
     }
 
@@ -185,7 +188,9 @@ impl SeatDesk {
     }
 }
 
-fn answered(answer: &mut oneshot::Receiver<AppResult<Decision>>) -> Option<AppResult<Decision>> {
+pub(crate) fn answered(
+    answer: &mut oneshot::Receiver<AppResult<Decision>>,
+) -> Option<AppResult<Decision>> {
     match answer.try_recv() {
         Ok(decided) => Some(decided),
         Err(oneshot::error::TryRecvError::Empty) => None,
@@ -193,13 +198,13 @@ fn answered(answer: &mut oneshot::Receiver<AppResult<Decision>>) -> Option<AppRe
     }
 }
 
-fn desk_lost() -> AppError {
+pub(crate) fn desk_lost() -> AppError {
     AppError::Internal(anyhow::anyhow!(
         "the registration was dropped before it was decided"
     ))
 }
 
-async fn decide_batch(state: &AppState, batch: Vec<Waiting>) {
+pub(crate) async fn decide_batch(state: &AppState, batch: Vec<Waiting>) {
     let (applications, replies): (Vec<Application>, Vec<_>) = batch
         .into_iter()
         .map(|waiting| (waiting.application, waiting.reply))
@@ -229,7 +234,7 @@ async fn decide_batch(state: &AppState, batch: Vec<Waiting>) {
 }
 
 /// Where one application stands while its batch is decided.
-enum Outcome {
+pub(crate) enum Outcome {
     Failed(AppError),
     /// The n-th of the registrations found already there.
     Existing(usize),
@@ -240,7 +245,7 @@ enum Outcome {
 }
 
 /// A new registration's seats, decided but not yet written.
-struct Seating<'a> {
+pub(crate) struct Seating<'a> {
     application: &'a Application,
     event: &'a event::Model,
     sessions: &'a [(session::Model, Mode)],
@@ -251,7 +256,7 @@ struct Seating<'a> {
 
 /// Decides every application in one transaction. An error means nothing was written; an
 /// application's own problem (its session was withdrawn meanwhile, say) is its answer alone.
-async fn give_seats(
+pub(crate) async fn give_seats(
     state: &AppState,
     applications: &[Application],
 ) -> AppResult<Vec<AppResult<Decision>>> {
@@ -505,7 +510,7 @@ async fn give_seats(
 }
 
 /// A new registration's seats in the order its sessions were asked for.
-fn decided_seats(
+pub(crate) fn decided_seats(
     seating: &Seating,
     registration: &registration::Model,
     seats: &[attendance::Model],

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::api::{stored, stored_json};
+use crate::db::columns::{stored, stored_json};
 use crate::db::entities::{attendance, event, participant, registration, session, speaker};
 use crate::db::queries;
 use crate::domain::calendar::Party;

@@ -1,0 +1,285 @@
+//! Events: `/api/v1/events[/{slug}]`, and who organises them.
+
+use crate::db::columns::stored;
+use crate::db::columns::stored_json;
+use crate::db::columns::to_json;
+use crate::db::entities::{event, event_organiser};
+use crate::domain::text::clean;
+use crate::domain::text::{Email, LanguageCode, Slug, Title, WebUrl};
+use crate::domain::vocab::{AttendanceMode, EventKind};
+use crate::domain::zone::{DisplayZone, Zone};
+use crate::error::{AppError, AppResult, FieldErrors};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A background paper of a peer-learning event.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    #[schema(value_type = String)]
+    pub title: Title,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub url: Option<WebUrl>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvent {
+    #[schema(value_type = String, example = "izmir-2021")]
+    pub slug: Slug,
+    #[schema(value_type = String)]
+    pub title: Title,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub kind: EventKind,
+    pub attendance: AttendanceMode,
+    /// The home zone: local times typed for this event are read in it.
+    #[schema(value_type = String, example = "Europe/Istanbul")]
+    pub timezone: Zone,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "fr")]
+    pub default_language: Option<LanguageCode>,
+    /// The zones every session is printed in; defaults to the home zone alone.
+    #[serde(default)]
+    pub display_zones: Option<Vec<DisplayZone>>,
+    #[serde(default)]
+    pub questions: Vec<String>,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    #[serde(default)]
+    pub organiser_name: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub organiser_email: Option<Email>,
+    /// Ask attendees' calendars to reply (off: a summit of thousands would flood the organisers).
+    #[serde(default)]
+    pub rsvp_attendees: bool,
+    #[serde(default)]
+    pub onsite_capacity: Option<u32>,
+    #[serde(default)]
+    pub virtual_capacity: Option<u32>,
+}
+
+/// Every field optional; `null` clears an optional field.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EventChanges {
+    #[schema(value_type = Option<String>)]
+    pub title: Option<Title>,
+    pub description: Option<String>,
+    pub kind: Option<EventKind>,
+    pub attendance: Option<AttendanceMode>,
+    #[schema(value_type = Option<String>)]
+    pub timezone: Option<Zone>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub venue: Option<Option<String>>,
+    #[schema(value_type = Option<String>)]
+    pub default_language: Option<LanguageCode>,
+    pub display_zones: Option<Vec<DisplayZone>>,
+    pub questions: Option<Vec<String>>,
+    pub documents: Option<Vec<Document>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub organiser_name: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub organiser_email: Option<Option<Email>>,
+    pub rsvp_attendees: Option<bool>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<u32>)]
+    pub onsite_capacity: Option<Option<u32>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<u32>)]
+    pub virtual_capacity: Option<Option<u32>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub kind: EventKind,
+    pub attendance: AttendanceMode,
+    pub timezone: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub venue: Option<String>,
+    pub default_language: String,
+    pub display_zones: Vec<DisplayZone>,
+    pub questions: Vec<String>,
+    pub documents: Vec<Document>,
+    pub organiser_name: Option<String>,
+    pub organiser_email: Option<String>,
+    pub rsvp_attendees: bool,
+    pub onsite_capacity: Option<i32>,
+    pub virtual_capacity: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EventView {
+    pub fn from_model(model: event::Model) -> AppResult<Self> {
+        Ok(EventView {
+            kind: stored(&model.kind, "events.kind")?,
+            attendance: stored(&model.attendance, "events.attendance")?,
+            display_zones: stored_json(&model.display_zones, "events.display_zones")?,
+            questions: stored_json(&model.questions, "events.questions")?,
+            documents: stored_json(&model.documents, "events.documents")?,
+            id: model.id,
+            slug: model.slug,
+            title: model.title,
+            description: model.description,
+            timezone: model.timezone,
+            starts_on: model.starts_on,
+            ends_on: model.ends_on,
+            venue: model.venue,
+            default_language: model.default_language,
+            organiser_name: model.organiser_name,
+            organiser_email: model.organiser_email,
+            rsvp_attendees: model.rsvp_attendees,
+            onsite_capacity: model.onsite_capacity,
+            virtual_capacity: model.virtual_capacity,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        })
+    }
+}
+
+/// The checks that involve more than one field, shared by create and update.
+pub(crate) fn check_event(
+    errors: &mut FieldErrors,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    zones: &[DisplayZone],
+    questions: &[String],
+) {
+    if ends_on < starts_on {
+        errors.add(
+            "ends_on",
+            format!("must not be before starts_on ({starts_on})"),
+        );
+    }
+    if (ends_on - starts_on).num_days() > 366 {
+        errors.add("ends_on", "an event may last at most a year");
+    }
+    if zones.len() > 8 {
+        errors.add(
+            "display_zones",
+            "at most 8 zones can be printed beside each session",
+        );
+    }
+    for (index, zone) in zones.iter().enumerate() {
+        if let Some((field, reason)) = zone.problem() {
+            errors.add(format!("display_zones[{index}].{field}"), reason);
+        }
+    }
+    for (index, question) in questions.iter().enumerate() {
+        if question.trim().is_empty() {
+            errors.add(format!("questions[{index}]"), "must not be empty");
+        }
+    }
+}
+
+pub(crate) fn capacity(value: Option<u32>, field: &str, errors: &mut FieldErrors) -> Option<i32> {
+    value.and_then(|v| errors.check(field, i32::try_from(v).map_err(|_| "is too large")))
+}
+
+/// Creates an event and makes `organiser` one of its organisers. Shared with the demo loader.
+pub async fn insert_event(
+    db: &impl ConnectionTrait,
+    organiser_id: i64,
+    input: NewEvent,
+    now: DateTime<Utc>,
+) -> AppResult<event::Model> {
+    let display_zones = input
+        .display_zones
+        .unwrap_or_else(|| vec![DisplayZone::named(input.timezone)]);
+    let questions: Vec<String> = input
+        .questions
+        .iter()
+        .map(|q| q.trim().to_owned())
+        .collect();
+    let mut errors = FieldErrors::default();
+    check_event(
+        &mut errors,
+        input.starts_on,
+        input.ends_on,
+        &display_zones,
+        &questions,
+    );
+    let onsite_capacity = capacity(input.onsite_capacity, "onsite_capacity", &mut errors);
+    let virtual_capacity = capacity(input.virtual_capacity, "virtual_capacity", &mut errors);
+    errors.into_result()?;
+    if event::Entity::find()
+        .filter(event::Column::Slug.eq(input.slug.as_str()))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(
+            "slug",
+            format!("the slug '{}' is already taken", input.slug.as_str()),
+        ));
+    }
+    let saved = event::ActiveModel {
+        slug: Set(input.slug.as_str().to_owned()),
+        title: Set(input.title.into_inner()),
+        description: Set(input.description.unwrap_or_default()),
+        kind: Set(input.kind.as_str().to_owned()),
+        attendance: Set(input.attendance.as_str().to_owned()),
+        timezone: Set(input.timezone.name().to_owned()),
+        starts_on: Set(input.starts_on),
+        ends_on: Set(input.ends_on),
+        venue: Set(clean(input.venue)),
+        default_language: Set(input
+            .default_language
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_else(|| "en".into())),
+        display_zones: Set(to_json(&display_zones)),
+        questions: Set(to_json(&questions)),
+        documents: Set(to_json(&input.documents)),
+        organiser_name: Set(clean(input.organiser_name)),
+        organiser_email: Set(input.organiser_email.map(|e| e.as_str().to_owned())),
+        rsvp_attendees: Set(input.rsvp_attendees),
+        onsite_capacity: Set(onsite_capacity),
+        virtual_capacity: Set(virtual_capacity),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    event_organiser::ActiveModel {
+        event_id: Set(saved.id),
+        user_id: Set(organiser_id),
+    }
+    .insert(db)
+    .await?;
+    Ok(saved)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganiser {
+    /// The email of an existing account.
+    #[schema(value_type = String)]
+    pub email: Email,
+}

@@ -1,0 +1,77 @@
+//! Rooms and venues of an event: `/api/v1/events/{slug}/rooms[/{id}]`.
+
+use crate::db::entities::room;
+use crate::domain::text::Title;
+use crate::domain::text::clean;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRoom {
+    #[schema(value_type = String, example = "Ahmed Adnan Saygun Arts Centre, Grand Hall")]
+    pub name: Title,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub capacity: Option<u32>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomChanges {
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Title>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub venue: Option<Option<String>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<u32>)]
+    pub capacity: Option<Option<u32>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoomView {
+    pub id: i64,
+    pub name: String,
+    pub venue: Option<String>,
+    pub capacity: Option<i32>,
+}
+
+impl From<room::Model> for RoomView {
+    fn from(model: room::Model) -> Self {
+        RoomView {
+            id: model.id,
+            name: model.name,
+            venue: model.venue,
+            capacity: model.capacity,
+        }
+    }
+}
+
+pub(crate) fn seats(capacity: Option<u32>) -> AppResult<Option<i32>> {
+    capacity
+        .map(|c| i32::try_from(c).map_err(|_| AppError::invalid("capacity", "is too large")))
+        .transpose()
+}
+
+pub async fn insert_room(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    input: NewRoom,
+    now: DateTime<Utc>,
+) -> AppResult<room::Model> {
+    Ok(room::ActiveModel {
+        event_id: Set(event_id),
+        name: Set(input.name.into_inner()),
+        venue: Set(clean(input.venue)),
+        capacity: Set(seats(input.capacity)?),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}

@@ -1,0 +1,423 @@
+//! Sessions of an event: `/api/v1/events/{slug}/sessions[/{id}]`.
+//! The public sees published sessions without their meeting link; organisers see everything.
+
+use crate::app::catalogue::participants::ParticipantView;
+use crate::db::columns::stored;
+use crate::db::columns::stored_json;
+use crate::db::columns::to_json;
+use crate::db::entities::{event, session, speaker};
+use crate::db::queries;
+use crate::domain::changes::CalendarFacts;
+use crate::domain::local_time::TimeInput;
+use crate::domain::text::{LanguageCode, Title, WebUrl};
+use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
+use crate::domain::zone::Zone;
+use crate::error::{AppError, AppResult, FieldErrors};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TryIntoModel};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    #[schema(value_type = String)]
+    pub title: Title,
+    pub kind: SessionKind,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Guiding questions, in order.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// An RFC 3339 instant with offset, or a local date-time read in the event's zone.
+    #[schema(value_type = String, example = "2021-12-07T16:00")]
+    pub starts_at: TimeInput,
+    #[schema(value_type = String, example = "2021-12-07T17:30")]
+    pub ends_at: TimeInput,
+    /// Defaults to the event's attendance mode.
+    #[serde(default)]
+    pub attendance: Option<AttendanceMode>,
+    #[serde(default)]
+    pub room_id: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub online_url: Option<WebUrl>,
+    #[serde(default)]
+    pub capacity: Option<u32>,
+    /// Defaults to the event's language.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub interpretation_languages: Vec<LanguageCode>,
+    #[serde(default)]
+    pub streamed: bool,
+    #[serde(default)]
+    pub recorded: bool,
+    /// Defaults to draft.
+    #[serde(default)]
+    pub status: Option<SessionStatus>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SessionChanges {
+    #[schema(value_type = Option<String>)]
+    pub title: Option<Title>,
+    pub kind: Option<SessionKind>,
+    pub description: Option<String>,
+    pub questions: Option<Vec<String>>,
+    #[schema(value_type = Option<String>)]
+    pub starts_at: Option<TimeInput>,
+    #[schema(value_type = Option<String>)]
+    pub ends_at: Option<TimeInput>,
+    pub attendance: Option<AttendanceMode>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub room_id: Option<Option<i64>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub online_url: Option<Option<WebUrl>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<u32>)]
+    pub capacity: Option<Option<u32>>,
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub interpretation_languages: Option<Vec<LanguageCode>>,
+    pub streamed: Option<bool>,
+    pub recorded: Option<bool>,
+    pub status: Option<SessionStatus>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: i64,
+    pub title: String,
+    pub kind: SessionKind,
+    pub description: String,
+    pub questions: Vec<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub attendance: AttendanceMode,
+    pub room_id: Option<i64>,
+    /// Present for the event's organisers only: the public never sees meeting links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_url: Option<String>,
+    pub capacity: Option<i32>,
+    pub language: String,
+    pub interpretation_languages: Vec<String>,
+    pub streamed: bool,
+    pub recorded: bool,
+    pub status: SessionStatus,
+    /// Raised whenever a published session changes in a way calendars show (iCalendar SEQUENCE).
+    pub revision: i32,
+    pub participants: Vec<ParticipantView>,
+    /// After a change (PATCH): the conflicts this session is now part of, re-checked at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<Vec<crate::domain::conflicts::Conflict>>,
+}
+
+impl SessionView {
+    pub fn new(
+        model: session::Model,
+        participants: Vec<ParticipantView>,
+        organiser_view: bool,
+    ) -> AppResult<Self> {
+        Ok(SessionView {
+            kind: stored(&model.kind, "sessions.kind")?,
+            attendance: stored(&model.attendance, "sessions.attendance")?,
+            status: stored(&model.status, "sessions.status")?,
+            questions: stored_json(&model.questions, "sessions.questions")?,
+            interpretation_languages: stored_json(
+                &model.interpretation_languages,
+                "sessions.interpretation_languages",
+            )?,
+            online_url: model.online_url.filter(|_| organiser_view),
+            id: model.id,
+            title: model.title,
+            description: model.description,
+            starts_at: model.starts_at,
+            ends_at: model.ends_at,
+            room_id: model.room_id,
+            capacity: model.capacity,
+            language: model.language,
+            streamed: model.streamed,
+            recorded: model.recorded,
+            revision: model.revision,
+            participants,
+            conflicts: None,
+        })
+    }
+}
+
+pub fn calendar_facts(model: &session::Model) -> AppResult<CalendarFacts> {
+    Ok(CalendarFacts {
+        title: model.title.clone(),
+        starts_at: model.starts_at,
+        ends_at: model.ends_at,
+        attendance: stored(&model.attendance, "sessions.attendance")?,
+        room_id: model.room_id,
+        online_url: model.online_url.clone(),
+        status: stored(&model.status, "sessions.status")?,
+    })
+}
+
+/// Reads a start and end typed for the event, naming the field of whichever is refused.
+pub(crate) fn resolve_times(
+    errors: &mut FieldErrors,
+    zone: Zone,
+    starts_at: TimeInput,
+    ends_at: TimeInput,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let start = errors.check("starts_at", starts_at.resolve(zone));
+    let end = errors.check("ends_at", ends_at.resolve(zone));
+    let (start, end) = (start?, end?);
+    if end <= start {
+        errors.add(
+            "ends_at",
+            format!("must be after starts_at ({})", start.to_rfc3339()),
+        );
+        return None;
+    }
+    if end - start > chrono::Duration::days(14) {
+        errors.add("ends_at", "a session may last at most 14 days");
+        return None;
+    }
+    Some((start, end))
+}
+
+pub(crate) fn check_questions(errors: &mut FieldErrors, questions: &[String]) {
+    for (index, question) in questions.iter().enumerate() {
+        if question.trim().is_empty() {
+            errors.add(format!("questions[{index}]"), "must not be empty");
+        }
+    }
+}
+
+pub(crate) async fn check_room(
+    db: &impl ConnectionTrait,
+    errors: &mut FieldErrors,
+    event_id: i64,
+    room_id: Option<i64>,
+) -> AppResult<()> {
+    if let Some(id) = room_id {
+        match queries::room_in_event(db, event_id, id).await {
+            Ok(_) => {}
+            Err(AppError::NotFound(_)) => {
+                errors.add("room_id", format!("this event has no room {id}"))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn seats(errors: &mut FieldErrors, capacity: Option<u32>) -> Option<i32> {
+    capacity.and_then(|c| errors.check("capacity", i32::try_from(c).map_err(|_| "is too large")))
+}
+
+pub(crate) fn event_zone(event: &event::Model) -> AppResult<Zone> {
+    stored(&event.timezone, "events.timezone")
+}
+
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+    input: NewSession,
+    now: DateTime<Utc>,
+) -> AppResult<session::Model> {
+    let mut errors = FieldErrors::default();
+    let times = resolve_times(
+        &mut errors,
+        event_zone(event)?,
+        input.starts_at,
+        input.ends_at,
+    );
+    check_questions(&mut errors, &input.questions);
+    check_room(db, &mut errors, event.id, input.room_id).await?;
+    let capacity = seats(&mut errors, input.capacity);
+    let (starts_at, ends_at) = errors.into_value(times)?;
+    let questions: Vec<String> = input
+        .questions
+        .iter()
+        .map(|q| q.trim().to_owned())
+        .collect();
+    let interpretation: Vec<&str> = input
+        .interpretation_languages
+        .iter()
+        .map(LanguageCode::as_str)
+        .collect();
+    Ok(session::ActiveModel {
+        event_id: Set(event.id),
+        title: Set(input.title.into_inner()),
+        kind: Set(input.kind.as_str().to_owned()),
+        description: Set(input.description.unwrap_or_default()),
+        questions: Set(to_json(&questions)),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        attendance: Set(input
+            .attendance
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_else(|| event.attendance.clone())),
+        room_id: Set(input.room_id),
+        online_url: Set(input.online_url.map(WebUrl::into_inner)),
+        capacity: Set(capacity),
+        language: Set(input
+            .language
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_else(|| event.default_language.clone())),
+        interpretation_languages: Set(to_json(&interpretation)),
+        streamed: Set(input.streamed),
+        recorded: Set(input.recorded),
+        status: Set(input
+            .status
+            .unwrap_or(SessionStatus::Draft)
+            .as_str()
+            .to_owned()),
+        revision: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Participants with their speakers, grouped by session id.
+pub async fn participants_by_session(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    session_ids: &[i64],
+) -> AppResult<HashMap<i64, Vec<ParticipantView>>> {
+    let speakers: HashMap<i64, speaker::Model> = queries::speakers_of_event(db, event_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let mut grouped: HashMap<i64, Vec<ParticipantView>> = HashMap::new();
+    for participant in queries::participants_of_sessions(db, session_ids).await? {
+        let speaker = speakers.get(&participant.speaker_id);
+        grouped
+            .entry(participant.session_id)
+            .or_default()
+            .push(ParticipantView::new(participant, speaker)?);
+    }
+    Ok(grouped)
+}
+
+pub(crate) async fn session_view(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    model: session::Model,
+    organiser_view: bool,
+) -> AppResult<SessionView> {
+    let mut participants = participants_by_session(db, event_id, &[model.id]).await?;
+    let own = participants.remove(&model.id).unwrap_or_default();
+    SessionView::new(model, own, organiser_view)
+}
+
+/// Applies a partial update and raises the revision when calendars must show the change.
+pub async fn apply_session_changes(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+    current: session::Model,
+    changes: SessionChanges,
+    now: DateTime<Utc>,
+) -> AppResult<session::Model> {
+    let zone = event_zone(event)?;
+    let mut errors = FieldErrors::default();
+    let times = match (changes.starts_at, changes.ends_at) {
+        (None, None) => Some((current.starts_at, current.ends_at)),
+        (starts_at, ends_at) => resolve_times(
+            &mut errors,
+            zone,
+            starts_at.unwrap_or(TimeInput::Instant(current.starts_at.fixed_offset())),
+            ends_at.unwrap_or(TimeInput::Instant(current.ends_at.fixed_offset())),
+        ),
+    };
+    if let Some(questions) = &changes.questions {
+        check_questions(&mut errors, questions);
+    }
+    if let Some(room_id) = changes.room_id {
+        check_room(db, &mut errors, event.id, room_id).await?;
+    }
+    let capacity = changes.capacity.map(|c| seats(&mut errors, c));
+    let (starts_at, ends_at) = errors.into_value(times)?;
+
+    let before = calendar_facts(&current)?;
+    let revision = current.revision;
+    let mut active: session::ActiveModel = current.into();
+    if let Some(title) = changes.title {
+        active.title.set_if_not_equals(title.into_inner());
+    }
+    if let Some(kind) = changes.kind {
+        active.kind.set_if_not_equals(kind.as_str().to_owned());
+    }
+    if let Some(description) = changes.description {
+        active.description.set_if_not_equals(description);
+    }
+    if let Some(questions) = changes.questions {
+        active.questions.set_if_not_equals(to_json(
+            &questions.iter().map(|q| q.trim()).collect::<Vec<_>>(),
+        ));
+    }
+    if let Some(attendance) = changes.attendance {
+        active
+            .attendance
+            .set_if_not_equals(attendance.as_str().to_owned());
+    }
+    if let Some(room_id) = changes.room_id {
+        active.room_id.set_if_not_equals(room_id);
+    }
+    if let Some(url) = changes.online_url {
+        active
+            .online_url
+            .set_if_not_equals(url.map(WebUrl::into_inner));
+    }
+    if let Some(capacity) = capacity {
+        active.capacity.set_if_not_equals(capacity);
+    }
+    if let Some(language) = changes.language {
+        active
+            .language
+            .set_if_not_equals(language.as_str().to_owned());
+    }
+    if let Some(languages) = changes.interpretation_languages {
+        active.interpretation_languages.set_if_not_equals(to_json(
+            &languages
+                .iter()
+                .map(LanguageCode::as_str)
+                .collect::<Vec<_>>(),
+        ));
+    }
+    if let Some(streamed) = changes.streamed {
+        active.streamed.set_if_not_equals(streamed);
+    }
+    if let Some(recorded) = changes.recorded {
+        active.recorded.set_if_not_equals(recorded);
+    }
+    if let Some(status) = changes.status {
+        active.status.set_if_not_equals(status.as_str().to_owned());
+    }
+    active.starts_at.set_if_not_equals(starts_at);
+    active.ends_at.set_if_not_equals(ends_at);
+    // Only values that differ count: sending the same ones again (importing the programme's
+    // own export, say) leaves the session, its revision and its attendees' calendars alone.
+    if !active.is_changed() {
+        return Ok(active.try_into_model()?);
+    }
+    let after = session_facts_of(&active)?;
+    if before.needs_new_revision(&after) {
+        active.revision = Set(revision + 1);
+    }
+    active.updated_at = Set(now);
+    Ok(active.update(db).await?)
+}
+
+pub(crate) fn session_facts_of(active: &session::ActiveModel) -> AppResult<CalendarFacts> {
+    let model: session::Model = active.clone().try_into_model()?;
+    calendar_facts(&model)
+}

@@ -1,0 +1,362 @@
+//! Registering for an event, virtually or on site: the plan read before the lock, and the
+//! emails a new registration sends. Seats are decided in batches by `seating`.
+
+use super::views::*;
+use super::waitlist::*;
+use crate::app::notification as notify;
+use crate::app::registration::seating::Decision;
+use crate::db::columns::stored;
+use crate::db::entities::{attendance, event, registration, session};
+use crate::domain::format::zoned_times;
+use crate::domain::text::clean;
+use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
+use crate::domain::vocab::AttendanceMode;
+use crate::domain::zone::{DisplayZone, Zone};
+use crate::error::{AppError, AppResult};
+use crate::mail::compose::{SessionFacts, SessionLine, registration_email};
+use crate::mail::outbox::NewMail;
+use crate::security;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How a registrant takes part in the event as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Virtual,
+    OnSite,
+}
+
+impl Mode {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Mode::Virtual => "virtual",
+            Mode::OnSite => "on_site",
+        }
+    }
+
+    /// The mode this registrant attends `session` in, or `None` if they cannot.
+    pub(crate) fn at(self, session: AttendanceMode) -> Option<Mode> {
+        match (self, session) {
+            (_, AttendanceMode::Virtual) => Some(Mode::Virtual),
+            (Mode::OnSite, _) => Some(Mode::OnSite),
+            (Mode::Virtual, AttendanceMode::Hybrid) => Some(Mode::Virtual),
+            (Mode::Virtual, AttendanceMode::OnSite) => None,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRegistration {
+    #[schema(value_type = String)]
+    pub name: Title,
+    #[schema(value_type = String)]
+    pub email: Email,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    pub attendance: Mode,
+    /// Defaults to the event's language.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<LanguageCode>,
+    /// Defaults to the event's zone.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub timezone: Option<Zone>,
+    /// Default: every published session that fits the chosen attendance.
+    #[serde(default)]
+    pub session_ids: Option<Vec<i64>>,
+}
+
+/// Free-text fields have sane sizes; a megabyte "city" is abuse, not a city.
+pub(super) fn check_lengths(input: &NewRegistration) -> AppResult<()> {
+    let mut errors = crate::error::FieldErrors::default();
+    for (field, value) in [
+        ("organisation", &input.organisation),
+        ("city", &input.city),
+        ("country", &input.country),
+    ] {
+        if value
+            .as_ref()
+            .is_some_and(|v| v.chars().count() > 200 || v.chars().any(char::is_control))
+        {
+            errors.add(field, "must be a single line of at most 200 characters");
+        }
+    }
+    if input
+        .session_ids
+        .as_ref()
+        .is_some_and(|ids| ids.len() > 500)
+    {
+        errors.add("session_ids", "at most 500 sessions");
+    }
+    errors.into_result()
+}
+
+/// What a registration attempt produced.
+pub struct Registered {
+    /// False when this email was already registered (the existing registration is returned).
+    pub created: bool,
+    pub view: RegistrationView,
+    /// The management token, known only at creation (it is stored hashed).
+    pub manage_token: Option<String>,
+}
+
+/// What a registration needs that can be read before the event is locked. Building it takes
+/// most of a registration's reads; done outside the lock, requests do it side by side and only
+/// the seat decision and the writes queue (`seating`).
+pub(crate) struct Plan {
+    pub(crate) event: event::Model,
+    /// The sessions asked for, as read, each with the mode it is attended in.
+    pub(crate) sessions: Vec<(session::Model, Mode)>,
+    pub(crate) facts: Vec<SessionFacts>,
+}
+
+/// The published sessions `input` asks for (all that fit its attendance when it names none).
+pub(crate) fn sessions_asked_for(
+    input: &NewRegistration,
+    published: &[session::Model],
+) -> AppResult<Vec<(session::Model, Mode)>> {
+    let mut chosen: Vec<(session::Model, Mode)> = Vec::new();
+    match &input.session_ids {
+        None => {
+            for session in published {
+                let mode = input
+                    .attendance
+                    .at(stored(&session.attendance, "sessions.attendance")?);
+                if let Some(mode) = mode {
+                    chosen.push((session.clone(), mode));
+                }
+            }
+        }
+        Some(ids) => {
+            for (index, id) in ids.iter().enumerate() {
+                let Some(session) = published.iter().find(|s| s.id == *id) else {
+                    return Err(AppError::invalid(
+                        format!("session_ids[{index}]"),
+                        format!("this event has no published session {id}"),
+                    ));
+                };
+                let Some(mode) = input
+                    .attendance
+                    .at(stored(&session.attendance, "sessions.attendance")?)
+                else {
+                    return Err(AppError::invalid(
+                        format!("session_ids[{index}]"),
+                        "this session is on site only; register on_site to attend it",
+                    ));
+                };
+                if !chosen.iter().any(|(c, _)| c.id == *id) {
+                    chosen.push((session.clone(), mode));
+                }
+            }
+        }
+    }
+    if chosen.is_empty() {
+        return Err(AppError::invalid(
+            "session_ids",
+            "there is no published session to register for in this mode",
+        ));
+    }
+    Ok(chosen)
+}
+
+/// A registration read and planned, waiting for its seats.
+pub struct Application {
+    pub(crate) input: NewRegistration,
+    pub(crate) email_key: String,
+    pub(crate) plan: Plan,
+    /// Given to the registrant once; only its hash is stored.
+    pub(crate) manage_token: String,
+}
+
+impl Application {
+    /// The registration row, as `event` (read under its lock) completes it.
+    pub(crate) fn registration_row(
+        &self,
+        event: &event::Model,
+        now: DateTime<Utc>,
+    ) -> registration::ActiveModel {
+        let input = &self.input;
+        registration::ActiveModel {
+            event_id: Set(event.id),
+            name: Set(input.name.as_str().to_owned()),
+            email: Set(input.email.as_str().to_owned()),
+            email_key: Set(self.email_key.clone()),
+            organisation: Set(clean(input.organisation.clone())),
+            city: Set(clean(input.city.clone())),
+            country: Set(clean(input.country.clone())),
+            attendance: Set(input.attendance.as_str().to_owned()),
+            language: Set(input
+                .language
+                .as_ref()
+                .map(|l| l.as_str().to_owned())
+                .unwrap_or_else(|| event.default_language.clone())),
+            timezone: Set(input
+                .timezone
+                .map(|z| z.name().to_owned())
+                .unwrap_or_else(|| event.timezone.clone())),
+            status: Set("active".into()),
+            manage_token_hash: Set(security::token_hash(&self.manage_token)),
+            feed_token: Set(security::new_token()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+}
+
+/// A new registration's emails: one calendar invitation per confirmed seat and the
+/// confirmation listing every session with its status, in the registrant's language and zone.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn registration_mails(
+    state: &AppState,
+    event: &event::Model,
+    saved: &registration::Model,
+    manage_token: &str,
+    sessions: &[(session::Model, Mode)],
+    facts: &[SessionFacts],
+    statuses: &[&str],
+    seats: &[&attendance::Model],
+) -> AppResult<Vec<NewMail>> {
+    let mut mails = Vec::new();
+    let mut lines = Vec::new();
+    let recipient = notify::registrant(saved)?;
+    let own = DisplayZone::named(recipient.zone);
+    for (((session, _), facts), status) in sessions.iter().zip(facts).zip(statuses) {
+        if *status == "confirmed" {
+            // Matched by session, not by position: the database need not return rows in order.
+            let Some(seat) = seats.iter().find(|seat| seat.session_id == session.id) else {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "the seat for session {} was not returned",
+                    session.id
+                )));
+            };
+            mails.push(invitation_for_seat(
+                state, event, facts, session, saved, seat.id,
+            )?);
+        }
+        lines.push(SessionLine {
+            title: session.title.clone(),
+            time: zoned_times(&own, session.starts_at, session.ends_at, recipient.lang).text,
+            status: match (*status, recipient.lang) {
+                ("confirmed", UiLanguage::Fr) => "confirmée".into(),
+                ("confirmed", UiLanguage::En) => "confirmed".into(),
+                (_, UiLanguage::Fr) => "liste d'attente".into(),
+                (_, UiLanguage::En) => "waitlisted".into(),
+            },
+        });
+    }
+    let organiser = notify::organiser_of(state, event);
+    let attendance_word = match (saved.attendance.as_str(), recipient.lang) {
+        ("on_site", UiLanguage::Fr) => "sur place",
+        (_, UiLanguage::Fr) => "en ligne",
+        ("on_site", UiLanguage::En) => "on site",
+        (_, UiLanguage::En) => "online",
+    };
+    let composed = registration_email(
+        &recipient,
+        &organiser,
+        &event.title,
+        attendance_word,
+        &lines,
+        Some(&manage_url(state, manage_token)),
+        &notify::feed_url(state, &saved.feed_token),
+    )?;
+    mails.push(NewMail {
+        dedup_key: format!("registration-{}-confirmation", saved.id),
+        event_id: Some(event.id),
+        kind: "confirmation",
+        sender: organiser.email,
+        recipient: saved.email.clone(),
+        subject: composed.subject,
+        message: composed.message,
+    });
+    Ok(mails)
+}
+
+pub(super) async fn registration_by_email(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    email_key: &str,
+) -> AppResult<Option<registration::Model>> {
+    Ok(registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::EmailKey.eq(email_key))
+        .one(db)
+        .await?)
+}
+
+/// Registers someone for an event: shared by the JSON API and the registration page.
+///
+/// In three steps, so that a registration rush queues only on what must be serial: reading the
+/// programme (no lock), deciding seats and writing everything (`seating`, in a batch with
+/// whoever else is registering, under the event's lock), then reading back the answer (no lock).
+pub async fn register_attendee(
+    state: &AppState,
+    slug: &str,
+    input: NewRegistration,
+) -> AppResult<Registered> {
+    check_lengths(&input)?;
+    let reads = &state.db.conn;
+    let email_key = input.email.normalized();
+    let programme = state.seat_desk.programme(state, slug).await?;
+    // A repeat is recognised when seats are given; here only when the programme no longer
+    // offers what the first registration had (its sessions were withdrawn, say).
+    let plan = match programme.plan_for(&input) {
+        Ok(plan) => plan,
+        Err(refused) => {
+            return match registration_by_email(reads, programme.event.id, &email_key).await? {
+                Some(existing) => already_registered(state, existing).await,
+                None => Err(refused),
+            };
+        }
+    };
+    let manage_token = security::new_token();
+    let application = Application {
+        input,
+        email_key,
+        plan,
+        manage_token: manage_token.clone(),
+    };
+    match state.seat_desk.decide(state, application).await? {
+        Decision::Existing(existing) => already_registered(state, existing).await,
+        Decision::Created {
+            registration,
+            seats,
+        } => {
+            let shown = seats
+                .iter()
+                .map(|decided| SeatShown {
+                    seat: decided.seat.clone(),
+                    session: &decided.session,
+                    waitlist_position: decided.waitlist_position,
+                })
+                .collect();
+            Ok(Registered {
+                created: true,
+                view: assemble_view(state, registration, shown, Some(&manage_token))?,
+                manage_token: Some(manage_token),
+            })
+        }
+    }
+}
+
+pub(super) async fn already_registered(
+    state: &AppState,
+    existing: registration::Model,
+) -> AppResult<Registered> {
+    Ok(Registered {
+        created: false,
+        view: registration_view(&state.db.conn, state, existing, None).await?,
+        manage_token: None,
+    })
+}

@@ -1,0 +1,179 @@
+//! What a registrant sees of their registration: its seats in their zone and language.
+
+use super::register::*;
+use crate::app::notification as notify;
+use crate::db::columns::stored;
+use crate::db::entities::{attendance, registration, session};
+use crate::domain::format::{ZonedTimes, zoned_times};
+use crate::domain::text::UiLanguage;
+use crate::domain::zone::{DisplayZone, Zone};
+use crate::error::AppResult;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct SeatView {
+    pub session_id: i64,
+    pub title: String,
+    pub mode: Mode,
+    /// `confirmed`, `waitlisted` or `cancelled`.
+    pub status: String,
+    /// Place in the waitlist (1 = next), when waitlisted.
+    pub waitlist_position: Option<u64>,
+    pub times: ZonedTimes,
+    /// Only for confirmed seats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub attendance: Mode,
+    pub language: String,
+    pub timezone: String,
+    /// `active`, `cancelled` or `erased`.
+    pub status: String,
+    pub sessions: Vec<SeatView>,
+    /// The private self-service link; only in the answer that created the registration
+    /// (and in the confirmation email): it is stored hashed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manage_url: Option<String>,
+    pub feed_url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub(super) fn manage_url(state: &AppState, token: &str) -> String {
+    format!("{}/r/{token}", state.settings.public_url)
+}
+
+pub(crate) async fn registration_view(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    model: registration::Model,
+    manage_token: Option<&str>,
+) -> AppResult<RegistrationView> {
+    let seats = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(model.id))
+        .order_by_asc(attendance::Column::Id)
+        .all(db)
+        .await?;
+    // One read for all the seats' sessions, not one per seat.
+    let of_seats: std::collections::HashMap<i64, session::Model> = session::Entity::find()
+        .filter(session::Column::Id.is_in(seats.iter().map(|s| s.session_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let mut shown = Vec::with_capacity(seats.len());
+    for seat in seats {
+        let Some(session) = of_seats.get(&seat.session_id) else {
+            continue;
+        };
+        let waitlist_position = if seat.status == "waitlisted" {
+            Some(waitlist_position(db, &seat).await?)
+        } else {
+            None
+        };
+        shown.push(SeatShown {
+            seat,
+            session,
+            waitlist_position,
+        });
+    }
+    assemble_view(state, model, shown, manage_token)
+}
+
+/// A seat as its registrant sees it.
+pub(crate) struct SeatShown<'a> {
+    pub(crate) seat: attendance::Model,
+    pub(crate) session: &'a session::Model,
+    /// Place in the session's waitlist (1 = next), when waitlisted.
+    pub(crate) waitlist_position: Option<u64>,
+}
+
+/// The registrant's view of a registration and its seats, in the registrant's zone and language.
+pub(crate) fn assemble_view(
+    state: &AppState,
+    model: registration::Model,
+    seats: Vec<SeatShown>,
+    manage_token: Option<&str>,
+) -> AppResult<RegistrationView> {
+    let zone: Zone = stored(&model.timezone, "registrations.timezone")?;
+    let own = DisplayZone::named(zone);
+    let lang = UiLanguage::for_code(&model.language);
+    let sessions = seats
+        .into_iter()
+        .map(|shown| {
+            let SeatShown {
+                seat,
+                session,
+                waitlist_position,
+            } = shown;
+            SeatView {
+                session_id: session.id,
+                title: session.title.clone(),
+                mode: if seat.mode == "on_site" {
+                    Mode::OnSite
+                } else {
+                    Mode::Virtual
+                },
+                online_url: session
+                    .online_url
+                    .clone()
+                    .filter(|_| seat.status == "confirmed" && model.status == "active"),
+                status: seat.status,
+                waitlist_position,
+                times: zoned_times(&own, session.starts_at, session.ends_at, lang),
+            }
+        })
+        .collect();
+    Ok(RegistrationView {
+        id: model.id,
+        attendance: if model.attendance == "on_site" {
+            Mode::OnSite
+        } else {
+            Mode::Virtual
+        },
+        manage_url: manage_token.map(|t| manage_url(state, t)),
+        feed_url: notify::feed_url(state, &model.feed_token),
+        name: model.name,
+        email: model.email,
+        organisation: model.organisation,
+        city: model.city,
+        country: model.country,
+        language: model.language,
+        timezone: model.timezone,
+        status: model.status,
+        sessions,
+        created_at: model.created_at,
+    })
+}
+
+/// Where a waitlisted seat stands: the waitlist is served in the order seats joined it.
+pub(super) async fn waitlist_position(
+    db: &impl ConnectionTrait,
+    seat: &attendance::Model,
+) -> AppResult<u64> {
+    let earlier =
+        attendance::Column::UpdatedAt
+            .lt(seat.updated_at)
+            .or(attendance::Column::UpdatedAt
+                .eq(seat.updated_at)
+                .and(attendance::Column::Id.lte(seat.id)));
+    Ok(attendance::Entity::find()
+        .filter(attendance::Column::SessionId.eq(seat.session_id))
+        .filter(attendance::Column::Status.eq("waitlisted"))
+        .filter(earlier)
+        .count(db)
+        .await?)
+}

@@ -1,0 +1,169 @@
+//! Seats given and given up: the invitation for a confirmed seat, the cancellation of a
+//! released one, and the waitlist served first come first served.
+
+use super::capacity::*;
+use super::register::*;
+use crate::app::notification as notify;
+use crate::db::entities::{attendance, event, registration, session};
+use crate::db::queries;
+use crate::domain::vocab::SessionStatus;
+use crate::error::AppResult;
+use crate::mail::compose::{SessionFacts, SessionMail};
+use crate::mail::outbox::{NewMail, enqueue};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use std::collections::HashMap;
+
+/// Queues the calendar invitation for a seat that has just been confirmed.
+pub(crate) async fn invite_to_seat(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    facts: &SessionFacts,
+    session: &session::Model,
+    registration: &registration::Model,
+    seat_id: i64,
+) -> AppResult<()> {
+    let mail = invitation_for_seat(state, event, facts, session, registration, seat_id)?;
+    enqueue(db, mail, state.clock.now()).await?;
+    Ok(())
+}
+
+/// The invitation `invite_to_seat` queues, composed but not yet queued.
+pub(super) fn invitation_for_seat(
+    state: &AppState,
+    event: &event::Model,
+    facts: &SessionFacts,
+    session: &session::Model,
+    registration: &registration::Model,
+    seat_id: i64,
+) -> AppResult<NewMail> {
+    // A seat can be confirmed again after being given up: each confirmation is its own email.
+    let key = format!(
+        "attendance-{seat_id}-rev-{}-request-{}",
+        session.revision,
+        state.clock.now().timestamp_micros()
+    );
+    notify::attendee_mail(
+        state,
+        event,
+        facts,
+        registration,
+        SessionMail::Invitation,
+        key,
+    )
+}
+
+/// Gives freed on-site seats of `session` to the waitlist, first come first served, and queues
+/// their invitations.
+pub(crate) async fn promote_waitlist(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    session: &session::Model,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let Some(capacity) = onsite_capacity(db, session).await? else {
+        return Ok(0);
+    };
+    let mut free = capacity - confirmed_count(db, session.id, Mode::OnSite).await?;
+    let mut promoted = 0;
+    if free <= 0 {
+        return Ok(0);
+    }
+    let waiting = attendance::Entity::find()
+        .filter(attendance::Column::SessionId.eq(session.id))
+        .filter(attendance::Column::Status.eq("waitlisted"))
+        .order_by_asc(attendance::Column::UpdatedAt)
+        .order_by_asc(attendance::Column::Id)
+        .all(db)
+        .await?;
+    let facts = notify::session_facts(db, state, event, session, true).await?;
+    for seat in waiting {
+        if free <= 0 {
+            break;
+        }
+        let Some(person) = registration::Entity::find_by_id(seat.registration_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let seat_id = seat.id;
+        let mut active: attendance::ActiveModel = seat.into();
+        active.status = Set("confirmed".into());
+        active.updated_at = Set(now);
+        active.update(db).await?;
+        let key = format!("attendance-{seat_id}-rev-{}-promoted", session.revision);
+        notify::mail_attendee(
+            db,
+            state,
+            event,
+            &facts,
+            &person,
+            SessionMail::Promoted,
+            key,
+        )
+        .await?;
+        free -= 1;
+        promoted += 1;
+    }
+    Ok(promoted)
+}
+
+/// Releases every seat of a registration: cancellations to the registrant, seats to the waitlist.
+/// Gives up one seat: a cancellation to the registrant if it was confirmed. Returns the session
+/// when an on-site seat came free, for the waitlist.
+pub async fn release_seat(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    model: &registration::Model,
+    seat: attendance::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Option<session::Model>> {
+    let session = queries::session_for_update(db, event.id, seat.session_id).await?;
+    let mut freed = None;
+    if seat.status == "confirmed" && session.status == SessionStatus::Published.as_str() {
+        let facts = notify::session_facts(db, state, event, &session, false).await?;
+        let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
+        notify::mail_attendee(db, state, event, &facts, model, SessionMail::Cancel, key).await?;
+        if seat.mode == "on_site" {
+            freed = Some(session);
+        }
+    }
+    let mut active: attendance::ActiveModel = seat.into();
+    active.status = Set("cancelled".into());
+    active.updated_at = Set(now);
+    active.update(db).await?;
+    Ok(freed)
+}
+
+/// Releases every seat of a registration: cancellations to the registrant, seats to the waitlist.
+pub(super) async fn release_seats(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &event::Model,
+    model: &registration::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let seats = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(model.id))
+        .filter(attendance::Column::Status.ne("cancelled"))
+        .order_by_asc(attendance::Column::SessionId)
+        .all(db)
+        .await?;
+    let mut freed: HashMap<i64, session::Model> = HashMap::new();
+    for seat in seats {
+        if let Some(session) = release_seat(db, state, event, model, seat, now).await? {
+            freed.insert(session.id, session);
+        }
+    }
+    for session in freed.values() {
+        promote_waitlist(db, state, event, session, now).await?;
+    }
+    Ok(())
+}

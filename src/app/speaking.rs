@@ -1,0 +1,309 @@
+//! Speaker slot invitations: the organiser invites a participant
+//! (`POST …/participants/{participant_id}/invite`), the speaker answers through a personal,
+//! expiring, single-use link (`/speak/{token}`, page or JSON), and the organisers are told.
+
+use crate::app::catalogue::availability::{Owner, WindowInput, replace_windows, resolve_windows};
+use crate::app::catalogue::participants::ParticipantView;
+use crate::app::notification as notify;
+use crate::db::columns::stored;
+use crate::db::entities::{event, participant, session, speaker, speaker_invitation};
+use crate::db::queries;
+use crate::domain::format::zoned_times;
+use crate::domain::local_time::TimeInput;
+use crate::domain::text::UiLanguage;
+use crate::domain::vocab::{ParticipantStatus, Role};
+use crate::domain::zone::{DisplayZone, Zone};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::mail::compose::{Recipient, SessionMail, session_email};
+use crate::mail::outbox::{NewMail, enqueue};
+use crate::security;
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How long an answer link stays valid.
+pub const INVITATION_VALIDITY: Duration = Duration::days(30);
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitationSent {
+    pub participant: ParticipantView,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub(crate) fn recipient_of(person: &speaker::Model) -> AppResult<Recipient> {
+    let email = person.email.clone().ok_or_else(|| {
+        AppError::invalid("speaker_id", "this speaker has no email address to invite")
+    })?;
+    Ok(Recipient {
+        name: person.name.clone(),
+        email,
+        lang: UiLanguage::for_code(&person.language),
+        zone: stored(&person.timezone, "speakers.timezone")?,
+    })
+}
+
+/// Everything the answer page shows, for a valid link.
+pub struct Invitation {
+    pub invitation: speaker_invitation::Model,
+    pub slot: participant::Model,
+    pub person: speaker::Model,
+    pub session: session::Model,
+    pub event: event::Model,
+}
+
+impl Invitation {
+    pub fn lang(&self) -> UiLanguage {
+        UiLanguage::for_code(&self.person.language)
+    }
+
+    pub fn role(&self) -> AppResult<Role> {
+        stored(&self.slot.role, "session_participants.role")
+    }
+
+    /// The slot's time in the speaker's zone, then in the event's zones.
+    pub fn times(&self) -> AppResult<Vec<String>> {
+        let zone: Zone = stored(&self.person.timezone, "speakers.timezone")?;
+        let lang = self.lang();
+        let mut lines = vec![
+            zoned_times(
+                &DisplayZone::named(zone),
+                self.session.starts_at,
+                self.session.ends_at,
+                lang,
+            )
+            .text,
+        ];
+        let zones: Vec<DisplayZone> =
+            crate::db::columns::stored_json(&self.event.display_zones, "events.display_zones")?;
+        lines.extend(
+            zones
+                .iter()
+                .map(|z| zoned_times(z, self.session.starts_at, self.session.ends_at, lang).text),
+        );
+        Ok(lines)
+    }
+}
+
+/// Finds the invitation behind an answer link: 404 if unknown, 410 if expired or already used.
+pub async fn invitation_by_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Invitation> {
+    let invitation = speaker_invitation::Entity::find()
+        .filter(speaker_invitation::Column::TokenHash.eq(security::token_hash(token)))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    if invitation.answered_at.is_some() {
+        return Err(AppError::Gone(
+            "this invitation has already been answered; ask the organisers for a new link to change your answer",
+        ));
+    }
+    if invitation.expires_at <= now {
+        return Err(AppError::Gone(
+            "this invitation has expired; ask the organisers for a new one",
+        ));
+    }
+    let slot = participant::Entity::find_by_id(invitation.participant_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    let session = session::Entity::find_by_id(slot.session_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    let event = queries::event_for_read(db, session.event_id).await?;
+    let person = queries::speaker_in_event(db, event.id, slot.speaker_id).await?;
+    Ok(Invitation {
+        invitation,
+        slot,
+        person,
+        session,
+        event,
+    })
+}
+
+#[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Confirm,
+    Decline,
+}
+
+/// The answer, from the page's form or as JSON.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    pub decision: Decision,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// JSON: when the speaker can take part during the event, in their own zone.
+    #[serde(default)]
+    pub availability: Vec<WindowInput>,
+    /// Form: the same windows as parallel `available_from` / `available_until` fields
+    /// (`datetime-local` values); blank pairs are skipped.
+    #[serde(default)]
+    pub available_from: Vec<String>,
+    #[serde(default)]
+    pub available_until: Vec<String>,
+}
+
+impl Answer {
+    /// Every window given, whichever way it came.
+    fn windows(&self) -> Result<Vec<WindowInput>, AppError> {
+        let mut windows = self.availability.clone();
+        let mut errors = FieldErrors::default();
+        for (i, (from, until)) in self
+            .available_from
+            .iter()
+            .zip(
+                self.available_until
+                    .iter()
+                    .chain(std::iter::repeat(&String::new())),
+            )
+            .enumerate()
+        {
+            if from.trim().is_empty() && until.trim().is_empty() {
+                continue;
+            }
+            let starts_at =
+                errors.check(&format!("available_from[{i}]"), from.parse::<TimeInput>());
+            let ends_at =
+                errors.check(&format!("available_until[{i}]"), until.parse::<TimeInput>());
+            if let (Some(starts_at), Some(ends_at)) = (starts_at, ends_at) {
+                windows.push(WindowInput { starts_at, ends_at });
+            }
+        }
+        errors.into_result()?;
+        Ok(windows)
+    }
+}
+
+/// Records the speaker's answer, uses up the link, tells the organisers, and on a confirmation
+/// sends the speaker the confirmed calendar entry.
+pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<ParticipantView> {
+    let now = state.clock.now();
+    let given_windows = answer.windows()?;
+    let note = answer
+        .note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        return Err(AppError::invalid("note", "must be at most 2000 characters"));
+    }
+    let txn = state.db.begin_write().await?;
+    let found = invitation_by_token(&*txn, token, now).await?;
+    if !given_windows.is_empty() {
+        let zone: Zone = stored(&found.person.timezone, "speakers.timezone")?;
+        let mut errors = FieldErrors::default();
+        let windows = resolve_windows(&mut errors, "availability", zone, &given_windows);
+        errors.into_result()?;
+        replace_windows(
+            &*txn,
+            found.event.id,
+            Owner::Speaker(found.person.id),
+            &windows,
+        )
+        .await?;
+    }
+    let status = match answer.decision {
+        Decision::Confirm => ParticipantStatus::Confirmed,
+        Decision::Decline => ParticipantStatus::Declined,
+    };
+    let mut used: speaker_invitation::ActiveModel = found.invitation.clone().into();
+    used.answered_at = Set(Some(now));
+    used.update(&*txn).await?;
+    let mut slot: participant::ActiveModel = found.slot.clone().into();
+    slot.status = Set(status.as_str().into());
+    slot.status_changed_at = Set(now);
+    slot.note = Set(note.clone());
+    let saved = slot.update(&*txn).await?;
+
+    let organiser = notify::organiser_of(state, &found.event);
+    let verb = if status == ParticipantStatus::Confirmed {
+        "confirmed"
+    } else {
+        "declined"
+    };
+    let subject = format!(
+        "{} {verb}: {} ({})",
+        found.person.name,
+        found.session.title,
+        found.role()?.label(UiLanguage::En)
+    );
+    let body = format!(
+        "{} has {verb} the slot \"{}\" ({}) in \"{}\".\r\n{}",
+        found.person.name,
+        found.session.title,
+        found.role()?.label(UiLanguage::En),
+        found.event.title,
+        note.as_deref()
+            .map(|n| format!("Note: {n}\r\n"))
+            .unwrap_or_default()
+    );
+    let message = lettre::Message::builder()
+        .from(
+            organiser
+                .email
+                .parse()
+                .map_err(|e: lettre::address::AddressError| AppError::Internal(e.into()))?,
+        )
+        .to(organiser
+            .email
+            .parse()
+            .map_err(|e: lettre::address::AddressError| AppError::Internal(e.into()))?)
+        .subject(subject.replace(['\r', '\n'], " "))
+        .body(body)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    enqueue(
+        &*txn,
+        NewMail {
+            dedup_key: format!("speaker-answer-{}", found.invitation.id),
+            event_id: Some(found.event.id),
+            kind: "notice",
+            sender: organiser.email.clone(),
+            recipient: organiser.email.clone(),
+            subject,
+            message: String::from_utf8_lossy(&message.formatted()).into_owned(),
+        },
+        now,
+    )
+    .await?;
+    if status == ParticipantStatus::Confirmed {
+        let recipient = recipient_of(&found.person)?;
+        let facts = notify::session_facts(&*txn, state, &found.event, &found.session, true).await?;
+        let feed = found
+            .person
+            .feed_token
+            .as_deref()
+            .map(|t| notify::feed_url(state, t));
+        let composed = session_email(
+            &facts,
+            &SessionMail::Invitation,
+            &recipient,
+            feed.as_deref(),
+            true,
+            now,
+        )?;
+        enqueue(
+            &*txn,
+            NewMail {
+                dedup_key: format!("speaker-confirmed-{}", found.invitation.id),
+                event_id: Some(found.event.id),
+                kind: "invitation",
+                sender: organiser.email,
+                recipient: recipient.email,
+                subject: composed.subject,
+                message: composed.message,
+            },
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    state.mail_queued();
+    ParticipantView::new(saved, Some(&found.person))
+}
