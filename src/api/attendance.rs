@@ -2,7 +2,10 @@
 //! countries took part, a CSV export, and manual confirm or cancel of a seat.
 
 use crate::api::Items;
-use crate::app::registration::attendance::*;
+use crate::app::registration::attendance::{
+    AttendanceReport, RegistrationSearch, SeatAction, SeatDecision, SessionCounts, matching,
+    ranked, spreadsheet_safe,
+};
 use crate::app::registration::capacity::{confirmed_count, onsite_capacity};
 use crate::app::registration::register::Mode;
 use crate::app::registration::views::{RegistrationView, registration_view};

@@ -3,7 +3,9 @@
 //! Windows are typed in the speaker's own zone (rooms: the event's zone) and stored as instants;
 //! a PUT replaces the whole list, so a client never has to diff.
 
-use crate::app::catalogue::availability::*;
+use crate::app::catalogue::availability::{
+    AvailabilityInput, AvailabilityView, Owner, replace_windows, resolve_windows, view,
+};
 use crate::db::columns::stored;
 use crate::db::queries;
 use crate::domain::zone::Zone;

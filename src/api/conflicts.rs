@@ -1,7 +1,7 @@
 //! `GET /api/v1/events/{slug}/conflicts`: every problem of the programme (drafts included),
 //! from the pure checks in `domain::conflicts`.
 
-use crate::app::publishing::conflicts::*;
+use crate::app::publishing::conflicts::{ConflictReport, Published, conflicts_of};
 use crate::db::entities::session;
 use crate::db::queries;
 use crate::domain::conflicts::{Conflict, Severity};

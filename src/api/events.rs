@@ -1,7 +1,9 @@
 //! Events: `/api/v1/events[/{slug}]`, and who organises them.
 
 use crate::api::Items;
-use crate::app::catalogue::events::*;
+use crate::app::catalogue::events::{
+    EventChanges, EventView, NewEvent, NewOrganiser, capacity, check_event, insert_event,
+};
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
 use crate::db::entities::{event, event_organiser, user};

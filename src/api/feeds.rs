@@ -1,7 +1,7 @@
 //! iCalendar feeds (METHOD:PUBLISH): the whole event, one session, and personal agendas at
 //! unguessable URLs for registrants and speakers (subscribable as webcal://).
 
-use crate::app::feeds::*;
+use crate::app::feeds::{entries, last_change};
 use crate::db::entities::{attendance, participant, registration, session, speaker};
 use crate::db::queries;
 use crate::domain::calendar::{self, Method};

@@ -1,7 +1,9 @@
 //! The directory of organisations and cities: `/api/v1/organisations[/{id}]`.
 
 use crate::api::Items;
-use crate::app::catalogue::organisations::*;
+use crate::app::catalogue::organisations::{
+    NewOrganisation, OrganisationChanges, OrganisationView, find,
+};
 use crate::db::entities::organisation;
 use crate::domain::text::clean;
 use crate::error::AppResult;

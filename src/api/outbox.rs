@@ -1,6 +1,6 @@
 //! The organisers' view of an event's email queue: counts, failures, and a retry.
 
-use crate::app::outbox::*;
+use crate::app::outbox::{OutboxView, Retried, outbox_of, requeue_dead};
 use crate::error::AppResult;
 use crate::http::auth::OrganiserOf;
 use crate::state::AppState;

@@ -2,7 +2,9 @@
 //! `/api/v1/events/{slug}/sessions/{id}/participants[/{participant_id}]`.
 
 use crate::api::Items;
-use crate::app::catalogue::participants::*;
+use crate::app::catalogue::participants::{
+    NewParticipant, ParticipantChanges, ParticipantView, insert_participant,
+};
 use crate::db::entities::participant;
 use crate::db::queries;
 use crate::domain::text::clean;

@@ -1,7 +1,7 @@
 //! `GET /api/v1/events/{slug}/programme`: the published programme grouped by day, each session
 //! printed in the reader's zones and language, its speakers under their role headings.
 
-use crate::app::programme::*;
+use crate::app::programme::{Programme, build_programme};
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::Zone;
 use crate::error::AppResult;

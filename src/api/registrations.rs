@@ -5,9 +5,11 @@
 //! (`FOR NO KEY UPDATE` on PostgreSQL; the write gate on SQLite), so the last seat goes to exactly
 //! one person however many ask at once. Every email is queued in that same transaction.
 
-use crate::app::registration::register::*;
-use crate::app::registration::self_service::*;
-use crate::app::registration::views::*;
+use crate::app::registration::register::{NewRegistration, register_attendee};
+use crate::app::registration::self_service::{
+    RegistrationChanges, cancel_by_token, erase_by_token, update_by_token, view_by_token,
+};
+use crate::app::registration::views::RegistrationView;
 use crate::error::AppResult;
 use crate::http::extract::{ApiJson, ApiPath, PublicWrite};
 use crate::state::AppState;

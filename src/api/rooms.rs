@@ -1,7 +1,7 @@
 //! Rooms and venues of an event: `/api/v1/events/{slug}/rooms[/{id}]`.
 
 use crate::api::Items;
-use crate::app::catalogue::rooms::*;
+use crate::app::catalogue::rooms::{NewRoom, RoomChanges, RoomView, insert_room, seats};
 use crate::db::entities::room;
 use crate::db::queries;
 use crate::domain::text::clean;

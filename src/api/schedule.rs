@@ -3,7 +3,9 @@
 //! `POST /api/v1/events/{slug}/import` (either format, or Convene's own JSON export), with
 //! `?dry_run=true` to see what would be created or changed without writing anything.
 
-use crate::app::exchange::*;
+use crate::app::exchange::{
+    ImportReport, ScheduleFormat, export_schedule, import_schedule, read_schedule,
+};
 use crate::error::AppResult;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiPath, ApiQuery};

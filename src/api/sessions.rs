@@ -2,7 +2,10 @@
 //! The public sees published sessions without their meeting link; organisers see everything.
 
 use crate::api::Items;
-use crate::app::catalogue::sessions::*;
+use crate::app::catalogue::sessions::{
+    NewSession, SessionChanges, SessionView, apply_session_changes, calendar_facts, insert_session,
+    participants_by_session, session_view,
+};
 use crate::app::notification as notify;
 use crate::db::entities::session;
 use crate::db::queries;

@@ -2,7 +2,9 @@
 //! Emails are personal data: only the event's organisers see them.
 
 use crate::api::Items;
-use crate::app::catalogue::speakers::*;
+use crate::app::catalogue::speakers::{
+    NewSpeaker, SpeakerChanges, SpeakerView, check_organisation, insert_speaker,
+};
 use crate::db::entities::speaker;
 use crate::db::queries;
 use crate::domain::text::clean;

@@ -4,7 +4,7 @@
 
 use crate::app::catalogue::participants::ParticipantView;
 use crate::app::notification as notify;
-use crate::app::speaking::*;
+use crate::app::speaking::{INVITATION_VALIDITY, InvitationSent, recipient_of};
 use crate::db::columns::stored;
 use crate::db::entities::{participant, speaker_invitation};
 use crate::db::queries;

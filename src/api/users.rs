@@ -1,7 +1,7 @@
 //! Accounts: administrators create organiser accounts (`POST /api/v1/users`).
 
 use crate::app::accounts::upsert_account;
-use crate::app::accounts::*;
+use crate::app::accounts::{NewUser, UserView};
 use crate::db::entities::user;
 use crate::error::{AppError, AppResult};
 use crate::http::auth::Organiser;

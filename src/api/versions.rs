@@ -3,7 +3,9 @@
 //! `GET /api/v1/events/{slug}/versions`, `.../versions/{number}`, `.../changelog?from=&to=`.
 
 use crate::api::Items;
-use crate::app::publishing::versions::*;
+use crate::app::publishing::versions::{
+    Changelog, VersionSummary, VersionView, read_snapshot, version_number, versions_of,
+};
 use crate::domain::versions::{Snapshot, changelog};
 use crate::error::{AppError, AppResult};
 use crate::http::auth::OrganiserOf;

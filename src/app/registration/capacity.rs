@@ -1,7 +1,7 @@
 //! The capacity rules: how many seats a session has on site, how many places the event has per
 //! mode, and whether a new seat is confirmed or waits.
 
-use super::register::*;
+use super::register::Mode;
 use crate::db::entities::{attendance, event, registration, room, session};
 use crate::error::AppResult;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -1,8 +1,8 @@
 //! Registering for an event, virtually or on site: the plan read before the lock, and the
 //! emails a new registration sends. Seats are decided in batches by `seating`.
 
-use super::views::*;
-use super::waitlist::*;
+use super::views::{RegistrationView, SeatShown, assemble_view, manage_url, registration_view};
+use super::waitlist::invitation_for_seat;
 use crate::app::notification as notify;
 use crate::app::registration::seating::Decision;
 use crate::db::columns::stored;

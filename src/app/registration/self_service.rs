@@ -1,9 +1,9 @@
 //! The registrant's self-service through their private link: read, change, cancel, erase.
 
-use super::capacity::*;
-use super::register::*;
-use super::views::*;
-use super::waitlist::*;
+use super::capacity::{event_places, is_full, seat_status};
+use super::register::Mode;
+use super::views::{RegistrationView, registration_view};
+use super::waitlist::{invite_to_seat, promote_waitlist, release_seat, release_seats};
 use crate::app::notification as notify;
 use crate::db::columns::stored;
 use crate::db::entities::{attendance, registration, session};

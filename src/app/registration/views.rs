@@ -1,6 +1,6 @@
 //! What a registrant sees of their registration: its seats in their zone and language.
 
-use super::register::*;
+use super::register::Mode;
 use crate::app::notification as notify;
 use crate::db::columns::stored;
 use crate::db::entities::{attendance, registration, session};

@@ -1,8 +1,8 @@
 //! Seats given and given up: the invitation for a confirmed seat, the cancellation of a
 //! released one, and the waitlist served first come first served.
 
-use super::capacity::*;
-use super::register::*;
+use super::capacity::{confirmed_count, onsite_capacity};
+use super::register::Mode;
 use crate::app::notification as notify;
 use crate::db::entities::{attendance, event, registration, session};
 use crate::db::queries;
