@@ -2,14 +2,12 @@
 //! countries took part, a CSV export, and manual confirm or cancel of a seat.
 
 use crate::api::Items;
+use crate::app::registration::attendance::attendance_report as report_of;
+use crate::app::registration::attendance::decide_seat as decide;
 use crate::app::registration::attendance::{
-    AttendanceReport, RegistrationSearch, SeatAction, SeatDecision, SessionCounts, matching,
-    ranked, spreadsheet_safe,
+    AttendanceReport, RegistrationSearch, SeatDecision, matching, spreadsheet_safe,
 };
-use crate::app::registration::capacity::{confirmed_count, onsite_capacity};
-use crate::app::registration::register::Mode;
 use crate::app::registration::views::{RegistrationView, registration_view};
-use crate::app::registration::waitlist::{invite_to_seat, promote_waitlist, release_seat};
 use crate::db::entities::{attendance, registration};
 use crate::db::queries;
 use crate::error::{AppError, AppResult};
@@ -20,8 +18,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use std::collections::BTreeMap;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "attendance", params(("slug" = String, Path), RegistrationSearch), security(("bearer" = [])),
     responses((status = 200, body = Items<RegistrationView>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
@@ -43,53 +40,7 @@ pub async fn attendance_report(
     State(state): State<AppState>,
     access: OrganiserOf,
 ) -> AppResult<Json<AttendanceReport>> {
-    let db = &state.db.conn;
-    let active = registration::Entity::find()
-        .filter(registration::Column::EventId.eq(access.event.id))
-        .filter(registration::Column::Status.eq("active"))
-        .all(db)
-        .await?;
-    let mut by_mode = BTreeMap::new();
-    let mut cities = BTreeMap::new();
-    let mut countries = BTreeMap::new();
-    for r in &active {
-        *by_mode.entry(r.attendance.clone()).or_insert(0) += 1;
-        if let Some(city) = &r.city {
-            *cities.entry((city.clone(), r.country.clone())).or_insert(0) += 1;
-        }
-        if let Some(country) = &r.country {
-            *countries.entry((country.clone(), None)).or_insert(0) += 1;
-        }
-    }
-    let mut sessions = Vec::new();
-    for session in queries::sessions_of_event(db, access.event.id, true).await? {
-        let waitlist: Vec<i64> = attendance::Entity::find()
-            .filter(attendance::Column::SessionId.eq(session.id))
-            .filter(attendance::Column::Status.eq("waitlisted"))
-            .order_by_asc(attendance::Column::UpdatedAt)
-            .order_by_asc(attendance::Column::Id)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|seat| seat.registration_id)
-            .collect();
-        sessions.push(SessionCounts {
-            session_id: session.id,
-            onsite_capacity: onsite_capacity(db, &session).await?,
-            confirmed_on_site: confirmed_count(db, session.id, Mode::OnSite).await?,
-            confirmed_virtual: confirmed_count(db, session.id, Mode::Virtual).await?,
-            waitlisted: waitlist.len(),
-            waitlist,
-            title: session.title,
-        });
-    }
-    Ok(Json(AttendanceReport {
-        registrations: active.len() as u64,
-        by_mode,
-        sessions,
-        cities: ranked(cities),
-        countries: ranked(countries),
-    }))
+    Ok(Json(report_of(&state, access.event.id).await?))
 }
 
 /// One row per registration and session, for spreadsheets.
@@ -189,43 +140,7 @@ pub async fn decide_seat(
     ApiPath((_slug, id, session_id)): ApiPath<(String, i64, i64)>,
     crate::http::extract::ApiJson(decision): crate::http::extract::ApiJson<SeatDecision>,
 ) -> AppResult<Json<RegistrationView>> {
-    let now = state.clock.now();
-    let txn = state.db.begin_write().await?;
-    let event = queries::event_for_update(&*txn, access.event.id).await?;
-    let model = registration::Entity::find_by_id(id)
-        .filter(registration::Column::EventId.eq(event.id))
-        .one(&*txn)
-        .await?
-        .filter(|r| r.status == "active")
-        .ok_or(AppError::NotFound("registration"))?;
-    let seat = attendance::Entity::find()
-        .filter(attendance::Column::RegistrationId.eq(model.id))
-        .filter(attendance::Column::SessionId.eq(session_id))
-        .one(&*txn)
-        .await?
-        .ok_or(AppError::NotFound("seat"))?;
-    let session = queries::session_for_update(&*txn, event.id, session_id).await?;
-    match decision.action {
-        SeatAction::Confirm if seat.status != "confirmed" => {
-            let seat_id = seat.id;
-            let mut active: attendance::ActiveModel = seat.into();
-            active.status = Set("confirmed".into());
-            active.updated_at = Set(now);
-            active.update(&*txn).await?;
-            let facts =
-                crate::app::notification::session_facts(&*txn, &state, &event, &session, true)
-                    .await?;
-            invite_to_seat(&*txn, &state, &event, &facts, &session, &model, seat_id).await?;
-        }
-        SeatAction::Cancel if seat.status != "cancelled" => {
-            if let Some(freed) = release_seat(&*txn, &state, &event, &model, seat, now).await? {
-                promote_waitlist(&*txn, &state, &event, &freed, now).await?;
-            }
-        }
-        _ => {}
-    }
-    let view = registration_view(&*txn, &state, model, None).await?;
-    txn.commit_attendance().await?;
-    state.mail_queued();
-    Ok(Json(view))
+    Ok(Json(
+        decide(&state, access.event.id, id, session_id, decision).await?,
+    ))
 }

@@ -2,12 +2,11 @@
 //! `/api/v1/events/{slug}/sessions/{id}/participants[/{participant_id}]`.
 
 use crate::api::Items;
+use crate::app::catalogue::participants::update_participant as change_participant;
 use crate::app::catalogue::participants::{
     NewParticipant, ParticipantChanges, ParticipantView, insert_participant,
 };
-use crate::db::entities::participant;
 use crate::db::queries;
-use crate::domain::text::clean;
 use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
 use crate::http::auth::{MaybeOrganiser, OrganiserOf};
@@ -16,7 +15,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, ModelTrait, Set};
+use sea_orm::ModelTrait;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions/{id}/participants", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = Items<ParticipantView>), (status = 404, body = crate::error::Problem)))]
@@ -68,31 +67,9 @@ pub async fn update_participant(
     ApiPath((_slug, id, participant_id)): ApiPath<(String, i64, i64)>,
     ApiJson(changes): ApiJson<ParticipantChanges>,
 ) -> AppResult<Json<ParticipantView>> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let session = queries::session_in_event(&*txn, event.id, id).await?;
-    let current = queries::participant_in_session(&*txn, session.id, participant_id).await?;
-    let speaker = queries::speaker_in_event(&*txn, event.id, current.speaker_id).await?;
-    let mut active: participant::ActiveModel = current.into();
-    if let Some(role) = changes.role {
-        active.role = Set(role.as_str().to_owned());
-    }
-    if let Some(title) = changes.talk_title {
-        active.talk_title = Set(clean(title));
-    }
-    if let Some(order) = changes.order {
-        active.position = Set(order);
-    }
-    if let Some(contribution) = changes.contribution {
-        active.contribution = Set(contribution.as_str().to_owned());
-    }
-    if let Some(status) = changes.status {
-        active.status = Set(status.as_str().to_owned());
-        active.status_changed_at = Set(state.clock.now());
-    }
-    let saved = active.update(&*txn).await?;
-    txn.commit().await?;
-    Ok(Json(ParticipantView::new(saved, Some(&speaker))?))
+    Ok(Json(
+        change_participant(&state, access.event, id, participant_id, changes).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/events/{slug}/sessions/{id}/participants/{participant_id}", tag = "programme",

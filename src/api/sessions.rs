@@ -2,23 +2,20 @@
 //! The public sees published sessions without their meeting link; organisers see everything.
 
 use crate::api::Items;
+use crate::app::catalogue::sessions::delete_session as remove_session;
+use crate::app::catalogue::sessions::update_session as change_session;
 use crate::app::catalogue::sessions::{
-    NewSession, SessionChanges, SessionView, apply_session_changes, calendar_facts, insert_session,
-    participants_by_session, session_view,
+    NewSession, SessionChanges, SessionView, insert_session, participants_by_session, session_view,
 };
-use crate::app::notification as notify;
-use crate::db::entities::session;
 use crate::db::queries;
 use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
 use crate::http::auth::{MaybeOrganiser, OrganiserOf};
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::mail::compose::SessionMail;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::ModelTrait;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions", tag = "programme", params(("slug" = String, Path)),
     responses((status = 200, description = "Published sessions, or all of them for the event's organisers", body = Items<SessionView>)))]
@@ -87,36 +84,9 @@ pub async fn update_session(
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<SessionChanges>,
 ) -> AppResult<Json<SessionView>> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let current = queries::session_for_update(&*txn, event.id, id).await?;
-    let before = calendar_facts(&current)?;
-    let before_revision = current.revision;
-    let now = state.clock.now();
-    let saved = apply_session_changes(&*txn, &event, current, changes, now).await?;
-    // A new revision means people holding the published entry must hear of it, in this same
-    // transaction: the change and its emails commit together or not at all.
-    if saved.revision > before_revision {
-        let after = calendar_facts(&saved)?;
-        let kind = if after.status == SessionStatus::Cancelled {
-            SessionMail::Cancel
-        } else {
-            SessionMail::Update(before.changes_to(&after))
-        };
-        notify::session_changed(&*txn, &state, &event, &saved, kind, now).await?;
-    }
-    let mut view = session_view(&*txn, event.id, saved, true).await?;
-    txn.commit().await?;
-    state.mail_queued();
-    let report = crate::app::publishing::conflicts::conflicts_of(&state, &event).await?;
-    view.conflicts = Some(
-        report
-            .conflicts
-            .into_iter()
-            .filter(|c| c.session_ids.contains(&id))
-            .collect(),
-    );
-    Ok(Json(view))
+    Ok(Json(
+        change_session(&state, access.event, id, changes).await?,
+    ))
 }
 
 /// Removes the session and its participants; nothing else.
@@ -127,28 +97,6 @@ pub async fn delete_session(
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<StatusCode> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let doomed = queries::session_for_update(&*txn, event.id, id).await?;
-    // Whoever holds a published entry gets a cancellation before the session disappears.
-    if doomed.status == SessionStatus::Published.as_str() {
-        let cancelled = session::Model {
-            revision: doomed.revision + 1,
-            status: SessionStatus::Cancelled.as_str().to_owned(),
-            ..doomed.clone()
-        };
-        notify::session_changed(
-            &*txn,
-            &state,
-            &event,
-            &cancelled,
-            SessionMail::Cancel,
-            state.clock.now(),
-        )
-        .await?;
-    }
-    doomed.delete(&*txn).await?;
-    txn.commit().await?;
-    state.mail_queued();
+    remove_session(&state, access.event, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

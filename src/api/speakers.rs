@@ -2,12 +2,9 @@
 //! Emails are personal data: only the event's organisers see them.
 
 use crate::api::Items;
-use crate::app::catalogue::speakers::{
-    NewSpeaker, SpeakerChanges, SpeakerView, check_organisation, insert_speaker,
-};
-use crate::db::entities::speaker;
+use crate::app::catalogue::speakers::update_speaker as change_speaker;
+use crate::app::catalogue::speakers::{NewSpeaker, SpeakerChanges, SpeakerView, insert_speaker};
 use crate::db::queries;
-use crate::domain::text::clean;
 use crate::error::AppResult;
 use crate::http::auth::{MaybeOrganiser, OrganiserOf};
 use crate::http::extract::{ApiJson, ApiPath};
@@ -15,7 +12,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, ModelTrait, Set};
+use sea_orm::ModelTrait;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/speakers", tag = "programme", params(("slug" = String, Path)), responses((status = 200, body = Items<SpeakerView>)))]
 pub async fn list_speakers(
@@ -72,45 +69,9 @@ pub async fn update_speaker(
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<SpeakerChanges>,
 ) -> AppResult<Json<SpeakerView>> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let mut active: speaker::ActiveModel =
-        queries::speaker_in_event(&*txn, event.id, id).await?.into();
-    if let Some(name) = changes.name {
-        active.name = Set(name.into_inner());
-    }
-    if let Some(v) = changes.honorific {
-        active.honorific = Set(clean(v));
-    }
-    if let Some(v) = changes.position {
-        active.position = Set(clean(v));
-    }
-    if let Some(v) = changes.organisation {
-        active.organisation = Set(clean(v));
-    }
-    if let Some(v) = changes.organisation_id {
-        check_organisation(&*txn, v).await?;
-        active.organisation_id = Set(v);
-    }
-    if let Some(v) = changes.city {
-        active.city = Set(clean(v));
-    }
-    if let Some(v) = changes.country {
-        active.country = Set(clean(v));
-    }
-    if let Some(v) = changes.email {
-        active.email = Set(v.map(|e| e.as_str().to_owned()));
-    }
-    if let Some(v) = changes.language {
-        active.language = Set(v.as_str().to_owned());
-    }
-    if let Some(v) = changes.timezone {
-        active.timezone = Set(v.name().to_owned());
-    }
-    active.updated_at = Set(state.clock.now());
-    let saved = active.update(&*txn).await?;
-    txn.commit().await?;
-    Ok(Json(SpeakerView::new(saved, true)))
+    Ok(Json(
+        change_speaker(&state, access.event, id, changes).await?,
+    ))
 }
 
 /// Removes the speaker and every slot they had.

@@ -6,15 +6,14 @@ use crate::api::Items;
 use crate::app::publishing::versions::{
     Changelog, VersionSummary, VersionView, read_snapshot, version_number, versions_of,
 };
+use crate::app::publishing::versions::{ChangelogQuery, changelog_between};
 use crate::domain::versions::{Snapshot, changelog};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/versions", tag = "programme", params(("slug" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Items<VersionSummary>), (status = 403, body = crate::error::Problem)))]
@@ -54,16 +53,6 @@ pub async fn get_version(
     }))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ChangelogQuery {
-    /// The earlier version; 0 is the empty programme before the first publication.
-    /// Default: the version before `to`.
-    pub from: Option<i32>,
-    /// The later version; default: the latest.
-    pub to: Option<i32>,
-}
-
 #[utoipa::path(get, path = "/api/v1/events/{slug}/changelog", tag = "programme", params(("slug" = String, Path), ChangelogQuery),
     security(("bearer" = [])), responses((status = 200, body = Changelog), (status = 404, body = crate::error::Problem)))]
 pub async fn get_changelog(
@@ -71,30 +60,7 @@ pub async fn get_changelog(
     access: OrganiserOf,
     ApiQuery(query): ApiQuery<ChangelogQuery>,
 ) -> AppResult<Json<Changelog>> {
-    let db = &state.db.conn;
-    let latest = versions_of(db, access.event.id)
-        .await?
-        .last()
-        .map_or(0, |v| v.number);
-    let to = query.to.unwrap_or(latest);
-    let from = query.from.unwrap_or((to - 1).max(0));
-    if from < 0 || from > to {
-        return Err(AppError::invalid(
-            "from",
-            format!("must be between 0 and to ({to})"),
-        ));
-    }
-    let snapshot_at = |number: i32| async move {
-        if number == 0 {
-            Ok(Snapshot::default())
-        } else {
-            read_snapshot(&version_number(db, access.event.id, number).await?)
-        }
-    };
-    let (before, after) = (snapshot_at(from).await?, snapshot_at(to).await?);
-    Ok(Json(Changelog {
-        from,
-        to,
-        changes: changelog(&before, &after),
-    }))
+    Ok(Json(
+        changelog_between(&state, access.event.id, query).await?,
+    ))
 }

@@ -124,3 +124,38 @@ pub async fn upsert_account(
     txn.commit().await?;
     Ok(saved)
 }
+
+/// An administrator creates an account.
+pub async fn create_user(state: &AppState, input: NewUser) -> AppResult<UserView> {
+    if input.password.chars().count() < 8 {
+        return Err(AppError::invalid(
+            "password",
+            "must be at least 8 characters long",
+        ));
+    }
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(input.email.normalized()))
+        .one(&state.db.conn)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::conflict(
+            "email",
+            "an account with this email already exists",
+        ));
+    }
+    let saved = upsert_account(
+        &state.db,
+        input.email.as_str(),
+        &input.name.into_inner(),
+        &input.password,
+        input.is_admin,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(UserView {
+        id: saved.id,
+        email: saved.email,
+        name: saved.name,
+        is_admin: saved.is_admin,
+    })
+}

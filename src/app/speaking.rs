@@ -307,3 +307,67 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
     state.mail_queued();
     ParticipantView::new(saved, Some(&found.person))
 }
+
+/// Invites a participant to their slot: a tentative calendar invitation with a personal,
+/// expiring answer link, queued in the same transaction that marks them invited.
+pub async fn invite(
+    state: &AppState,
+    event: event::Model,
+    session_id: i64,
+    participant_id: i64,
+) -> AppResult<InvitationSent> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let session = queries::session_in_event(&*txn, event.id, session_id).await?;
+    let slot = queries::participant_in_session(&*txn, session.id, participant_id).await?;
+    let person = queries::speaker_in_event(&*txn, event.id, slot.speaker_id).await?;
+    let recipient = recipient_of(&person)?;
+    let token = security::new_token();
+    let expires_at = now + INVITATION_VALIDITY;
+    let invitation = speaker_invitation::ActiveModel {
+        participant_id: Set(slot.id),
+        token_hash: Set(security::token_hash(&token)),
+        expires_at: Set(expires_at),
+        answered_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let facts = notify::session_facts(&*txn, state, &event, &session, true).await?;
+    let kind = SessionMail::SpeakerInvitation {
+        role: stored(&slot.role, "session_participants.role")?,
+        talk_title: slot.talk_title.clone(),
+        answer_url: format!("{}/speak/{token}", state.settings.public_url),
+    };
+    let feed = person
+        .feed_token
+        .as_deref()
+        .map(|t| notify::feed_url(state, t));
+    // Speakers' calendars reply to the organisers: RSVP on.
+    let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), true, now)?;
+    enqueue(
+        &*txn,
+        NewMail {
+            dedup_key: format!("speaker-invitation-{}", invitation.id),
+            event_id: Some(event.id),
+            kind: "speaker_invitation",
+            sender: facts.organiser.email.clone(),
+            recipient: recipient.email,
+            subject: composed.subject,
+            message: composed.message,
+        },
+        now,
+    )
+    .await?;
+    let mut active: participant::ActiveModel = slot.into();
+    active.status = Set(ParticipantStatus::Invited.as_str().into());
+    active.status_changed_at = Set(now);
+    let saved = active.update(&*txn).await?;
+    txn.commit().await?;
+    state.mail_queued();
+    Ok(InvitationSent {
+        participant: ParticipantView::new(saved, Some(&person))?,
+        expires_at,
+    })
+}

@@ -3,12 +3,15 @@
 use crate::db::columns::stored;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
+use crate::db::entities::user;
 use crate::db::entities::{event, event_organiser};
+use crate::db::queries;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Slug, Title, WebUrl};
 use crate::domain::vocab::{AttendanceMode, EventKind};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -282,4 +285,115 @@ pub struct NewOrganiser {
     /// The email of an existing account.
     #[schema(value_type = String)]
     pub email: Email,
+}
+
+/// Changes an event's settings; fields left out keep their value.
+pub async fn update_event(
+    state: &AppState,
+    event_id: i64,
+    changes: EventChanges,
+) -> AppResult<EventView> {
+    let txn = state.db.begin_write().await?;
+    let current = queries::event_for_update(&*txn, event_id).await?;
+    let display_zones = match changes.display_zones {
+        Some(zones) => zones,
+        None => stored_json(&current.display_zones, "events.display_zones")?,
+    };
+    let questions: Vec<String> = match changes.questions {
+        Some(questions) => questions.iter().map(|q| q.trim().to_owned()).collect(),
+        None => stored_json(&current.questions, "events.questions")?,
+    };
+    let starts_on = changes.starts_on.unwrap_or(current.starts_on);
+    let ends_on = changes.ends_on.unwrap_or(current.ends_on);
+    let mut errors = FieldErrors::default();
+    check_event(&mut errors, starts_on, ends_on, &display_zones, &questions);
+    let onsite_capacity = changes
+        .onsite_capacity
+        .map(|c| capacity(c, "onsite_capacity", &mut errors));
+    let virtual_capacity = changes
+        .virtual_capacity
+        .map(|c| capacity(c, "virtual_capacity", &mut errors));
+    errors.into_result()?;
+
+    let mut active: event::ActiveModel = current.into();
+    if let Some(title) = changes.title {
+        active.title = Set(title.into_inner());
+    }
+    if let Some(description) = changes.description {
+        active.description = Set(description);
+    }
+    if let Some(kind) = changes.kind {
+        active.kind = Set(kind.as_str().to_owned());
+    }
+    if let Some(attendance) = changes.attendance {
+        active.attendance = Set(attendance.as_str().to_owned());
+    }
+    if let Some(zone) = changes.timezone {
+        active.timezone = Set(zone.name().to_owned());
+    }
+    if let Some(venue) = changes.venue {
+        active.venue = Set(clean(venue));
+    }
+    if let Some(language) = changes.default_language {
+        active.default_language = Set(language.as_str().to_owned());
+    }
+    if let Some(documents) = changes.documents {
+        active.documents = Set(to_json(&documents));
+    }
+    if let Some(name) = changes.organiser_name {
+        active.organiser_name = Set(clean(name));
+    }
+    if let Some(email) = changes.organiser_email {
+        active.organiser_email = Set(email.map(|e| e.as_str().to_owned()));
+    }
+    if let Some(rsvp) = changes.rsvp_attendees {
+        active.rsvp_attendees = Set(rsvp);
+    }
+    if let Some(capacity) = onsite_capacity {
+        active.onsite_capacity = Set(capacity);
+    }
+    if let Some(capacity) = virtual_capacity {
+        active.virtual_capacity = Set(capacity);
+    }
+    active.starts_on = Set(starts_on);
+    active.ends_on = Set(ends_on);
+    active.display_zones = Set(to_json(&display_zones));
+    active.questions = Set(to_json(&questions));
+    active.updated_at = Set(state.clock.now());
+    let saved = active.update(&*txn).await?;
+    txn.commit().await?;
+    EventView::from_model(saved)
+}
+
+/// Makes an existing account an organiser of the event (again: no change).
+pub async fn add_organiser(
+    state: &AppState,
+    current: event::Model,
+    input: NewOrganiser,
+) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(input.email.normalized()))
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "email",
+                "no account has this email; an administrator creates accounts at /api/v1/users",
+            )
+        })?;
+    if event_organiser::Entity::find_by_id((current.id, account.id))
+        .one(&*txn)
+        .await?
+        .is_none()
+    {
+        event_organiser::ActiveModel {
+            event_id: Set(current.id),
+            user_id: Set(account.id),
+        }
+        .insert(&*txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }

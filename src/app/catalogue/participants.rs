@@ -2,11 +2,13 @@
 //! `/api/v1/events/{slug}/sessions/{id}/participants[/{participant_id}]`.
 
 use crate::db::columns::stored;
+use crate::db::entities::event;
 use crate::db::entities::{participant, session, speaker};
 use crate::db::queries;
 use crate::domain::text::clean;
 use crate::domain::vocab::{AttendanceMode, Contribution, ParticipantStatus, Role};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -153,4 +155,38 @@ pub async fn insert_participant(
     .insert(db)
     .await?;
     Ok((saved, speaker))
+}
+
+/// Changes a participant's role, order, talk or status in session `id`.
+pub async fn update_participant(
+    state: &AppState,
+    event: event::Model,
+    id: i64,
+    participant_id: i64,
+    changes: ParticipantChanges,
+) -> AppResult<ParticipantView> {
+    let txn = state.db.begin_write().await?;
+    let session = queries::session_in_event(&*txn, event.id, id).await?;
+    let current = queries::participant_in_session(&*txn, session.id, participant_id).await?;
+    let speaker = queries::speaker_in_event(&*txn, event.id, current.speaker_id).await?;
+    let mut active: participant::ActiveModel = current.into();
+    if let Some(role) = changes.role {
+        active.role = Set(role.as_str().to_owned());
+    }
+    if let Some(title) = changes.talk_title {
+        active.talk_title = Set(clean(title));
+    }
+    if let Some(order) = changes.order {
+        active.position = Set(order);
+    }
+    if let Some(contribution) = changes.contribution {
+        active.contribution = Set(contribution.as_str().to_owned());
+    }
+    if let Some(status) = changes.status {
+        active.status = Set(status.as_str().to_owned());
+        active.status_changed_at = Set(state.clock.now());
+    }
+    let saved = active.update(&*txn).await?;
+    txn.commit().await?;
+    ParticipantView::new(saved, Some(&speaker))
 }

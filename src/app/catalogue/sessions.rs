@@ -2,6 +2,7 @@
 //! The public sees published sessions without their meeting link; organisers see everything.
 
 use crate::app::catalogue::participants::ParticipantView;
+use crate::app::notification as notify;
 use crate::db::columns::stored;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
@@ -13,7 +14,10 @@ use crate::domain::text::{LanguageCode, Title, WebUrl};
 use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::mail::compose::SessionMail;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
+use sea_orm::ModelTrait;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TryIntoModel};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -420,4 +424,70 @@ pub async fn apply_session_changes(
 pub(crate) fn session_facts_of(active: &session::ActiveModel) -> AppResult<CalendarFacts> {
     let model: session::Model = active.clone().try_into_model()?;
     calendar_facts(&model)
+}
+
+/// Changes session `id`, tells whoever must hear of it, and answers the session with the
+/// conflicts that concern it now.
+pub async fn update_session(
+    state: &AppState,
+    event: event::Model,
+    id: i64,
+    changes: SessionChanges,
+) -> AppResult<SessionView> {
+    let txn = state.db.begin_write().await?;
+    let current = queries::session_for_update(&*txn, event.id, id).await?;
+    let before = calendar_facts(&current)?;
+    let before_revision = current.revision;
+    let now = state.clock.now();
+    let saved = apply_session_changes(&*txn, &event, current, changes, now).await?;
+    // A new revision means people holding the published entry must hear of it, in this same
+    // transaction: the change and its emails commit together or not at all.
+    if saved.revision > before_revision {
+        let after = calendar_facts(&saved)?;
+        let kind = if after.status == SessionStatus::Cancelled {
+            SessionMail::Cancel
+        } else {
+            SessionMail::Update(before.changes_to(&after))
+        };
+        notify::session_changed(&*txn, state, &event, &saved, kind, now).await?;
+    }
+    let mut view = session_view(&*txn, event.id, saved, true).await?;
+    txn.commit().await?;
+    state.mail_queued();
+    let report = crate::app::publishing::conflicts::conflicts_of(state, &event).await?;
+    view.conflicts = Some(
+        report
+            .conflicts
+            .into_iter()
+            .filter(|c| c.session_ids.contains(&id))
+            .collect(),
+    );
+    Ok(view)
+}
+
+/// Deletes session `id`; everyone it was sent to gets a cancellation.
+pub async fn delete_session(state: &AppState, event: event::Model, id: i64) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    let doomed = queries::session_for_update(&*txn, event.id, id).await?;
+    // Whoever holds a published entry gets a cancellation before the session disappears.
+    if doomed.status == SessionStatus::Published.as_str() {
+        let cancelled = session::Model {
+            revision: doomed.revision + 1,
+            status: SessionStatus::Cancelled.as_str().to_owned(),
+            ..doomed.clone()
+        };
+        notify::session_changed(
+            &*txn,
+            state,
+            &event,
+            &cancelled,
+            SessionMail::Cancel,
+            state.clock.now(),
+        )
+        .await?;
+    }
+    doomed.delete(&*txn).await?;
+    txn.commit().await?;
+    state.mail_queued();
+    Ok(())
 }

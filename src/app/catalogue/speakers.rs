@@ -2,10 +2,12 @@
 //! Emails are personal data: only the event's organisers see them.
 
 use crate::db::entities::{event, organisation, speaker};
+use crate::db::queries;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Title};
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
@@ -170,4 +172,51 @@ pub async fn insert_speaker(
     }
     .insert(db)
     .await?)
+}
+
+/// Changes a speaker; fields left out keep their value.
+pub async fn update_speaker(
+    state: &AppState,
+    event: event::Model,
+    id: i64,
+    changes: SpeakerChanges,
+) -> AppResult<SpeakerView> {
+    let txn = state.db.begin_write().await?;
+    let mut active: speaker::ActiveModel =
+        queries::speaker_in_event(&*txn, event.id, id).await?.into();
+    if let Some(name) = changes.name {
+        active.name = Set(name.into_inner());
+    }
+    if let Some(v) = changes.honorific {
+        active.honorific = Set(clean(v));
+    }
+    if let Some(v) = changes.position {
+        active.position = Set(clean(v));
+    }
+    if let Some(v) = changes.organisation {
+        active.organisation = Set(clean(v));
+    }
+    if let Some(v) = changes.organisation_id {
+        check_organisation(&*txn, v).await?;
+        active.organisation_id = Set(v);
+    }
+    if let Some(v) = changes.city {
+        active.city = Set(clean(v));
+    }
+    if let Some(v) = changes.country {
+        active.country = Set(clean(v));
+    }
+    if let Some(v) = changes.email {
+        active.email = Set(v.map(|e| e.as_str().to_owned()));
+    }
+    if let Some(v) = changes.language {
+        active.language = Set(v.as_str().to_owned());
+    }
+    if let Some(v) = changes.timezone {
+        active.timezone = Set(v.name().to_owned());
+    }
+    active.updated_at = Set(state.clock.now());
+    let saved = active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(SpeakerView::new(saved, true))
 }

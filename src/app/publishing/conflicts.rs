@@ -165,3 +165,59 @@ pub struct Published {
     /// What this publication changed in the public programme.
     pub changes: Vec<crate::domain::versions::SessionChange>,
 }
+
+/// Publishes every draft session of the event, unless error-level conflicts remain (409,
+/// listing them), and records the new version of the programme.
+pub async fn publish(state: &AppState, event_id: i64, publisher_id: i64) -> AppResult<Published> {
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_for_update(&*txn, event_id).await?;
+    let report = conflicts_of(state, &event).await?;
+    if report.errors > 0 {
+        let blocking: Vec<&Conflict> = report
+            .conflicts
+            .iter()
+            .filter(|c| c.severity == Severity::Error)
+            .collect();
+        return Err(crate::error::AppError::Conflict {
+            detail: format!(
+                "{} error-level conflicts must be solved before publishing",
+                report.errors
+            ),
+            field: None,
+            extra: Some(serde_json::json!({ "conflicts": blocking })),
+        });
+    }
+    let drafts: Vec<i64> = queries::sessions_of_event(&*txn, event.id, true)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == SessionStatus::Draft.as_str())
+        .map(|s| s.id)
+        .collect();
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::Status,
+            sea_orm::sea_query::Expr::value(SessionStatus::Published.as_str()),
+        )
+        .col_expr(
+            session::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(state.clock.now()),
+        )
+        .filter(session::Column::Id.is_in(drafts.clone()))
+        .exec(&*txn)
+        .await?;
+    let publisher = crate::app::publishing::versions::publisher_email(&*txn, publisher_id).await?;
+    let (version, changes) = crate::app::publishing::versions::record_version(
+        &*txn,
+        &event,
+        publisher,
+        state.clock.now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Published {
+        published: drafts,
+        warnings: report.warnings,
+        version,
+        changes,
+    })
+}

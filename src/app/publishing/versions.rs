@@ -9,12 +9,15 @@ use crate::domain::versions::{
 };
 use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
+use serde::Deserialize;
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 /// The public programme as it stands now: published sessions, and cancelled ones (which
@@ -168,4 +171,48 @@ pub struct Changelog {
     pub from: i32,
     pub to: i32,
     pub changes: Vec<SessionChange>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ChangelogQuery {
+    /// The earlier version; 0 is the empty programme before the first publication.
+    /// Default: the version before `to`.
+    pub from: Option<i32>,
+    /// The later version; default: the latest.
+    pub to: Option<i32>,
+}
+
+/// What changed between two published versions (by default the last two).
+pub async fn changelog_between(
+    state: &AppState,
+    event_id: i64,
+    query: ChangelogQuery,
+) -> AppResult<Changelog> {
+    let db = &state.db.conn;
+    let latest = versions_of(db, event_id)
+        .await?
+        .last()
+        .map_or(0, |v| v.number);
+    let to = query.to.unwrap_or(latest);
+    let from = query.from.unwrap_or((to - 1).max(0));
+    if from < 0 || from > to {
+        return Err(AppError::invalid(
+            "from",
+            format!("must be between 0 and to ({to})"),
+        ));
+    }
+    let snapshot_at = |number: i32| async move {
+        if number == 0 {
+            Ok(Snapshot::default())
+        } else {
+            read_snapshot(&version_number(db, event_id, number).await?)
+        }
+    };
+    let (before, after) = (snapshot_at(from).await?, snapshot_at(to).await?);
+    Ok(Changelog {
+        from,
+        to,
+        changes: changelog(&before, &after),
+    })
 }

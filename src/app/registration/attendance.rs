@@ -1,9 +1,21 @@
 //! The organisers' side of attendance: counts per session and mode, waitlists, which cities and
 //! countries took part, a CSV export, and manual confirm or cancel of a seat.
 
+use crate::app::registration::capacity::confirmed_count;
+use crate::app::registration::capacity::onsite_capacity;
+use crate::app::registration::register::Mode;
+use crate::app::registration::views::RegistrationView;
+use crate::app::registration::views::registration_view;
+use crate::app::registration::waitlist::invite_to_seat;
+use crate::app::registration::waitlist::promote_waitlist;
+use crate::app::registration::waitlist::release_seat;
+use crate::db::entities::attendance;
 use crate::db::entities::registration;
+use crate::db::queries;
+use crate::error::AppError;
 use crate::error::AppResult;
 use crate::state::AppState;
+use sea_orm::{ActiveModelTrait, Set};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -124,4 +136,105 @@ pub struct SeatDecision {
 pub enum SeatAction {
     Confirm,
     Cancel,
+}
+
+/// An organiser decides one seat by hand: confirms it (with its invitation) or cancels it (and
+/// serves the waitlist).
+pub async fn decide_seat(
+    state: &AppState,
+    event_id: i64,
+    registration_id: i64,
+    session_id: i64,
+    decision: SeatDecision,
+) -> AppResult<RegistrationView> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let event = queries::event_for_update(&*txn, event_id).await?;
+    let model = registration::Entity::find_by_id(registration_id)
+        .filter(registration::Column::EventId.eq(event.id))
+        .one(&*txn)
+        .await?
+        .filter(|r| r.status == "active")
+        .ok_or(AppError::NotFound("registration"))?;
+    let seat = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(model.id))
+        .filter(attendance::Column::SessionId.eq(session_id))
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::NotFound("seat"))?;
+    let session = queries::session_for_update(&*txn, event.id, session_id).await?;
+    match decision.action {
+        SeatAction::Confirm if seat.status != "confirmed" => {
+            let seat_id = seat.id;
+            let mut active: attendance::ActiveModel = seat.into();
+            active.status = Set("confirmed".into());
+            active.updated_at = Set(now);
+            active.update(&*txn).await?;
+            let facts =
+                crate::app::notification::session_facts(&*txn, state, &event, &session, true)
+                    .await?;
+            invite_to_seat(&*txn, state, &event, &facts, &session, &model, seat_id).await?;
+        }
+        SeatAction::Cancel if seat.status != "cancelled" => {
+            if let Some(freed) = release_seat(&*txn, state, &event, &model, seat, now).await? {
+                promote_waitlist(&*txn, state, &event, &freed, now).await?;
+            }
+        }
+        _ => {}
+    }
+    let view = registration_view(&*txn, state, model, None).await?;
+    txn.commit_attendance().await?;
+    state.mail_queued();
+    Ok(view)
+}
+
+/// Counts per session and mode, waitlists, and which cities and countries take part.
+pub async fn attendance_report(state: &AppState, event_id: i64) -> AppResult<AttendanceReport> {
+    let db = &state.db.conn;
+    let active = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::Status.eq("active"))
+        .all(db)
+        .await?;
+    let mut by_mode = BTreeMap::new();
+    let mut cities = BTreeMap::new();
+    let mut countries = BTreeMap::new();
+    for r in &active {
+        *by_mode.entry(r.attendance.clone()).or_insert(0) += 1;
+        if let Some(city) = &r.city {
+            *cities.entry((city.clone(), r.country.clone())).or_insert(0) += 1;
+        }
+        if let Some(country) = &r.country {
+            *countries.entry((country.clone(), None)).or_insert(0) += 1;
+        }
+    }
+    let mut sessions = Vec::new();
+    for session in queries::sessions_of_event(db, event_id, true).await? {
+        let waitlist: Vec<i64> = attendance::Entity::find()
+            .filter(attendance::Column::SessionId.eq(session.id))
+            .filter(attendance::Column::Status.eq("waitlisted"))
+            .order_by_asc(attendance::Column::UpdatedAt)
+            .order_by_asc(attendance::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|seat| seat.registration_id)
+            .collect();
+        sessions.push(SessionCounts {
+            session_id: session.id,
+            onsite_capacity: onsite_capacity(db, &session).await?,
+            confirmed_on_site: confirmed_count(db, session.id, Mode::OnSite).await?,
+            confirmed_virtual: confirmed_count(db, session.id, Mode::Virtual).await?,
+            waitlisted: waitlist.len(),
+            waitlist,
+            title: session.title,
+        });
+    }
+    Ok(AttendanceReport {
+        registrations: active.len() as u64,
+        by_mode,
+        sessions,
+        cities: ranked(cities),
+        countries: ranked(countries),
+    })
 }
