@@ -10,12 +10,12 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::app::AppState;
 use crate::app::exchange::{ScheduleFormat, export_schedule, import_schedule, read_schedule};
 use crate::app::outbox::{outbox_of, requeue_dead};
 use crate::db::queries;
 use crate::error::AppError;
 use crate::mail::outbox::{DeliveryReport, deliver_due, due_count};
-use crate::state::AppState;
 
 /// Writes the event's schedule to `output`, or to standard output.
 pub async fn export(
@@ -109,11 +109,12 @@ pub async fn import(
 
 /// Sends every email that is due now, with a bar; emails that fail wait for their retry.
 pub async fn send(state: &AppState) -> anyhow::Result<DeliveryReport> {
-    let due = due_count(state).await?;
+    let courier = state.courier();
+    let due = due_count(&courier).await?;
     let bar = bar(due, "emails");
     let mut total = DeliveryReport::default();
     loop {
-        let round = deliver_due(state).await?;
+        let round = deliver_due(&courier).await?;
         total.sent += round.sent;
         total.retrying += round.retrying;
         total.dead += round.dead;

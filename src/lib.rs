@@ -15,7 +15,6 @@ pub mod http;
 pub mod mail;
 pub mod security;
 pub mod startup;
-pub mod state;
 pub mod telemetry;
 pub mod web;
 
@@ -31,13 +30,15 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_scalar::{Scalar, Servable};
 
+use crate::app::AppState;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::http::HttpState;
 
 /// Largest request body accepted anywhere (imports included).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 pub fn build_app(state: AppState) -> Router {
+    let state = HttpState::new(state);
     let (api, openapi) = api::router(&state).split_for_parts();
     let openapi_json = serde_json::to_value(&openapi).unwrap_or_default();
     let request_id = HeaderName::from_static("x-request-id");

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::app::AppState;
 use crate::app::accounts::upsert_account;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::state::AppState;
 
 pub struct Application {
     listener: TcpListener,
@@ -89,7 +89,7 @@ impl Application {
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let worker = self.state.settings.outbox_worker.then(|| {
             tokio::spawn(crate::mail::outbox::run_worker(
-                self.state.clone(),
+                self.state.courier(),
                 self.state.outbox_wake.clone(),
                 stopped,
             ))
@@ -133,22 +133,12 @@ pub async fn app_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Res
     }
     let mailer = crate::mail::outbox::transport_for(&settings)?;
     let outbox_wake = Arc::new(tokio::sync::Notify::new());
-    let public_writes =
-        std::num::NonZeroU32::new(settings.rate_limit_per_minute).map(|per_minute| {
-            Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(
-                per_minute,
-            )))
-        });
-    let read_cache_mb = settings.read_cache_mb;
     let state = AppState {
         db,
-        csrf: crate::state::csrf_config(&settings),
         settings: Arc::new(settings),
         clock,
         mailer,
         outbox_wake,
-        public_writes,
-        public_reads: crate::http::read_cache::PublicReads::new(read_cache_mb),
         seat_desk: Arc::default(),
     };
     Ok(state)

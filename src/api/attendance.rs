@@ -11,9 +11,9 @@ use crate::app::registration::views::{RegistrationView, registration_view};
 use crate::db::entities::{attendance, registration};
 use crate::db::queries;
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
@@ -23,7 +23,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 #[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "attendance", params(("slug" = String, Path), RegistrationSearch), security(("bearer" = [])),
     responses((status = 200, body = Items<RegistrationView>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list_registrations(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiQuery(search): ApiQuery<RegistrationSearch>,
 ) -> AppResult<Json<Items<RegistrationView>>> {
@@ -37,7 +37,7 @@ pub async fn list_registrations(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/attendance", tag = "attendance", params(("slug" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = AttendanceReport), (status = 403, body = crate::error::Problem)))]
 pub async fn attendance_report(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
 ) -> AppResult<Json<AttendanceReport>> {
     Ok(Json(report_of(&state, access.event.id).await?))
@@ -47,7 +47,7 @@ pub async fn attendance_report(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/registrations.csv", tag = "attendance", params(("slug" = String, Path)), security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv"), (status = 403, body = crate::error::Problem)))]
 pub async fn registrations_csv(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
 ) -> AppResult<Response> {
     let db = &state.db.conn;
@@ -135,7 +135,7 @@ pub async fn registrations_csv(
     params(("slug" = String, Path), ("id" = i64, Path), ("session_id" = i64, Path)), request_body = SeatDecision, security(("bearer" = [])),
     responses((status = 200, body = RegistrationView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn decide_seat(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id, session_id)): ApiPath<(String, i64, i64)>,
     crate::http::extract::ApiJson(decision): crate::http::extract::ApiJson<SeatDecision>,

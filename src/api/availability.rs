@@ -3,6 +3,7 @@
 //! Windows are typed in the speaker's own zone (rooms: the event's zone) and stored as instants;
 //! a PUT replaces the whole list, so a client never has to diff.
 
+use crate::app::AppState;
 use crate::app::catalogue::availability::{
     AvailabilityInput, AvailabilityView, Owner, replace_windows, resolve_windows, view,
 };
@@ -10,9 +11,9 @@ use crate::db::columns::stored;
 use crate::db::queries;
 use crate::domain::zone::Zone;
 use crate::error::{AppResult, FieldErrors};
+use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 
@@ -51,7 +52,7 @@ async fn put(
     params(("slug" = String, Path), ("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = AvailabilityView), (status = 404, body = crate::error::Problem)))]
 pub async fn speaker_availability(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<AvailabilityView>> {
@@ -67,7 +68,7 @@ pub async fn speaker_availability(
     params(("slug" = String, Path), ("id" = i64, Path)), request_body = AvailabilityInput, security(("bearer" = [])),
     responses((status = 200, body = AvailabilityView), (status = 422, body = crate::error::Problem)))]
 pub async fn set_speaker_availability(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<AvailabilityInput>,
@@ -79,7 +80,7 @@ pub async fn set_speaker_availability(
     params(("slug" = String, Path), ("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = AvailabilityView), (status = 404, body = crate::error::Problem)))]
 pub async fn room_availability(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<AvailabilityView>> {
@@ -95,7 +96,7 @@ pub async fn room_availability(
     params(("slug" = String, Path), ("id" = i64, Path)), request_body = AvailabilityInput, security(("bearer" = [])),
     responses((status = 200, body = AvailabilityView), (status = 422, body = crate::error::Problem)))]
 pub async fn set_room_availability(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<AvailabilityInput>,

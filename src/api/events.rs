@@ -9,16 +9,16 @@ use crate::app::catalogue::events::{
 use crate::db::entities::event;
 use crate::db::queries;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::auth::{Organiser, OrganiserOf};
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, ModelTrait, QueryOrder};
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "events", responses((status = 200, body = Items<EventView>)))]
-pub async fn list_events(State(state): State<AppState>) -> AppResult<Json<Items<EventView>>> {
+pub async fn list_events(State(state): State<HttpState>) -> AppResult<Json<Items<EventView>>> {
     let events = event::Entity::find()
         .order_by_asc(event::Column::StartsOn)
         .order_by_asc(event::Column::Id)
@@ -36,7 +36,7 @@ pub async fn list_events(State(state): State<AppState>) -> AppResult<Json<Items<
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = NewEvent, security(("bearer" = [])),
     responses((status = 201, body = EventView), (status = 401, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_event(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     organiser: Organiser,
     ApiJson(input): ApiJson<NewEvent>,
 ) -> AppResult<(StatusCode, Json<EventView>)> {
@@ -49,7 +49,7 @@ pub async fn create_event(
 #[utoipa::path(get, path = "/api/v1/events/{slug}", tag = "events", params(("slug" = String, Path)),
     responses((status = 200, body = EventView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_event(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Json<EventView>> {
     Ok(Json(EventView::from_model(
@@ -60,7 +60,7 @@ pub async fn get_event(
 #[utoipa::path(patch, path = "/api/v1/events/{slug}", tag = "events", params(("slug" = String, Path)), request_body = EventChanges, security(("bearer" = [])),
     responses((status = 200, body = EventView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_event(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiJson(changes): ApiJson<EventChanges>,
 ) -> AppResult<Json<EventView>> {
@@ -70,7 +70,7 @@ pub async fn update_event(
 #[utoipa::path(delete, path = "/api/v1/events/{slug}", tag = "events", params(("slug" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_event(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin_write().await?;
@@ -84,7 +84,7 @@ pub async fn delete_event(
 #[utoipa::path(post, path = "/api/v1/events/{slug}/organisers", tag = "events", params(("slug" = String, Path)), request_body = NewOrganiser,
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_organiser(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiJson(input): ApiJson<NewOrganiser>,
 ) -> AppResult<StatusCode> {

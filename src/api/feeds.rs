@@ -7,8 +7,8 @@ use crate::db::queries;
 use crate::domain::calendar::{self, Method};
 use crate::domain::vocab::{ParticipantStatus, SessionStatus};
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::http::extract::ApiPath;
-use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -34,7 +34,7 @@ pub fn ics_response(body: String, filename: &str) -> Response {
 #[utoipa::path(get, path = "/api/v1/events/{slug}/calendar.ics", tag = "calendar", params(("slug" = String, Path)),
     responses((status = 200, content_type = "text/calendar", description = "Every published session"), (status = 404, body = crate::error::Problem)))]
 pub async fn event_feed(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Response> {
     let db = &state.db.conn;
@@ -53,7 +53,7 @@ pub async fn event_feed(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions/{id}/calendar.ics", tag = "calendar", params(("slug" = String, Path), ("id" = i64, Path)),
     responses((status = 200, content_type = "text/calendar"), (status = 404, body = crate::error::Problem)))]
 pub async fn session_feed(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Response> {
     let db = &state.db.conn;
@@ -79,7 +79,7 @@ pub async fn session_feed(
 #[utoipa::path(get, path = "/api/v1/feeds/{file}", tag = "calendar", params(("file" = String, Path, description = "`{token}.ics`")),
     responses((status = 200, content_type = "text/calendar"), (status = 404, body = crate::error::Problem)))]
 pub async fn personal_feed(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(file): ApiPath<String>,
 ) -> AppResult<Response> {
     let db = &state.db.conn;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::state::AppState;
+use crate::http::HttpState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -15,7 +15,7 @@ pub struct Health {
 }
 
 #[utoipa::path(get, path = "/health", tag = "auth", responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+pub async fn health(State(state): State<HttpState>) -> (StatusCode, Json<Health>) {
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })),
         Err(error) => {

@@ -28,8 +28,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::http::HttpState;
 use crate::http::read_cache::{self, Kind};
-use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -63,7 +63,7 @@ impl utoipa::Modify for BearerAuth {
 /// Every API route, registered together with its OpenAPI description. The public reads that
 /// announcements and calendar clients hit are kept by the read cache, outside compression, so a
 /// hit goes out as it was compressed the first time.
-pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
+pub fn router(state: &HttpState) -> OpenApiRouter<HttpState> {
     let cached = |kind| from_fn_with_state((state.clone(), kind), read_cache::serve);
     let public_reads = OpenApiRouter::new()
         .routes(routes!(programme::get_programme))

@@ -7,9 +7,9 @@ use crate::app::catalogue::organisations::{
 use crate::db::entities::organisation;
 use crate::domain::text::clean;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::auth::Organiser;
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,7 +17,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, ModelTrait, QueryOrder, Set};
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory", responses((status = 200, body = Items<OrganisationView>)))]
 pub async fn list_organisations(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
 ) -> AppResult<Json<Items<OrganisationView>>> {
     let all = organisation::Entity::find()
         .order_by_asc(organisation::Column::Name)
@@ -34,7 +34,7 @@ pub async fn list_organisations(
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = NewOrganisation, security(("bearer" = [])),
     responses((status = 201, body = OrganisationView), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_organisation(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     _organiser: Organiser,
     ApiJson(input): ApiJson<NewOrganisation>,
 ) -> AppResult<(StatusCode, Json<OrganisationView>)> {
@@ -53,7 +53,7 @@ pub async fn create_organisation(
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = i64, Path)),
     responses((status = 200, body = OrganisationView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_organisation(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<OrganisationView>> {
     Ok(Json(find(&state, id).await?.into()))
@@ -62,7 +62,7 @@ pub async fn get_organisation(
 #[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = i64, Path)), request_body = OrganisationChanges,
     security(("bearer" = [])), responses((status = 200, body = OrganisationView), (status = 401, body = crate::error::Problem)))]
 pub async fn update_organisation(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     _organiser: Organiser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(changes): ApiJson<OrganisationChanges>,
@@ -85,7 +85,7 @@ pub async fn update_organisation(
 #[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = crate::error::Problem)))]
 pub async fn delete_organisation(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     organiser: Organiser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {

@@ -9,9 +9,9 @@ use crate::app::catalogue::participants::{
 use crate::db::queries;
 use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::http::auth::{MaybeOrganiser, OrganiserOf};
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -20,7 +20,7 @@ use sea_orm::ModelTrait;
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions/{id}/participants", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = Items<ParticipantView>), (status = 404, body = crate::error::Problem)))]
 pub async fn list_participants(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     viewer: MaybeOrganiser,
     ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<Items<ParticipantView>>> {
@@ -42,7 +42,7 @@ pub async fn list_participants(
     request_body = NewParticipant, security(("bearer" = [])),
     responses((status = 201, body = ParticipantView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_participant(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<NewParticipant>,
@@ -62,7 +62,7 @@ pub async fn create_participant(
     params(("slug" = String, Path), ("id" = i64, Path), ("participant_id" = i64, Path)), request_body = ParticipantChanges, security(("bearer" = [])),
     responses((status = 200, body = ParticipantView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_participant(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id, participant_id)): ApiPath<(String, i64, i64)>,
     ApiJson(changes): ApiJson<ParticipantChanges>,
@@ -76,7 +76,7 @@ pub async fn update_participant(
     params(("slug" = String, Path), ("id" = i64, Path), ("participant_id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_participant(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id, participant_id)): ApiPath<(String, i64, i64)>,
 ) -> AppResult<StatusCode> {

@@ -5,8 +5,8 @@ use crate::app::programme::{Programme, build_programme};
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::Zone;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
@@ -29,7 +29,7 @@ pub struct ProgrammeQuery {
 #[utoipa::path(get, path = "/api/v1/events/{slug}/programme", tag = "programme", params(("slug" = String, Path), ProgrammeQuery),
     responses((status = 200, body = Programme), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn get_programme(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<ProgrammeQuery>,
 ) -> AppResult<Json<Programme>> {

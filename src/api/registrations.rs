@@ -11,8 +11,8 @@ use crate::app::registration::self_service::{
 };
 use crate::app::registration::views::RegistrationView;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::extract::{ApiJson, ApiPath, PublicWrite};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,7 +21,7 @@ use axum::http::StatusCode;
     responses((status = 201, body = RegistrationView), (status = 200, description = "Already registered: the existing registration", body = RegistrationView),
               (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn register(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     _limit: PublicWrite,
     ApiPath(slug): ApiPath<String>,
     ApiJson(input): ApiJson<NewRegistration>,
@@ -38,7 +38,7 @@ pub async fn register(
 #[utoipa::path(get, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)),
     responses((status = 200, body = RegistrationView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_registration(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Json<RegistrationView>> {
     let (view, _) = view_by_token(&state, &token).await?;
@@ -49,7 +49,7 @@ pub async fn get_registration(
 #[utoipa::path(patch, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)), request_body = RegistrationChanges,
     responses((status = 200, body = RegistrationView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_registration(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
     ApiJson(changes): ApiJson<RegistrationChanges>,
 ) -> AppResult<Json<RegistrationView>> {
@@ -60,7 +60,7 @@ pub async fn update_registration(
 #[utoipa::path(delete, path = "/api/v1/registrations/{token}", tag = "attendance", params(("token" = String, Path)),
     responses((status = 200, body = RegistrationView), (status = 404, body = crate::error::Problem)))]
 pub async fn cancel_registration(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Json<RegistrationView>> {
     Ok(Json(cancel_by_token(&state, &token).await?))
@@ -72,7 +72,7 @@ pub async fn cancel_registration(
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/erase", tag = "attendance", params(("token" = String, Path)),
     responses((status = 204), (status = 404, body = crate::error::Problem)))]
 pub async fn erase_registration(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     erase_by_token(&state, &token).await?;

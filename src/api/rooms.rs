@@ -6,9 +6,9 @@ use crate::db::entities::room;
 use crate::db::queries;
 use crate::domain::text::clean;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ use sea_orm::{ActiveModelTrait, ModelTrait, Set};
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/rooms", tag = "programme", params(("slug" = String, Path)), responses((status = 200, body = Items<RoomView>)))]
 pub async fn list_rooms(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Json<Items<RoomView>>> {
     let event = queries::event_by_slug(&state.db.conn, &slug).await?;
@@ -33,7 +33,7 @@ pub async fn list_rooms(
 #[utoipa::path(post, path = "/api/v1/events/{slug}/rooms", tag = "programme", params(("slug" = String, Path)), request_body = NewRoom, security(("bearer" = [])),
     responses((status = 201, body = RoomView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_room(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiJson(input): ApiJson<NewRoom>,
 ) -> AppResult<(StatusCode, Json<RoomView>)> {
@@ -47,7 +47,7 @@ pub async fn create_room(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/rooms/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = RoomView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_room(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<RoomView>> {
     let event = queries::event_by_slug(&state.db.conn, &slug).await?;
@@ -61,7 +61,7 @@ pub async fn get_room(
 #[utoipa::path(patch, path = "/api/v1/events/{slug}/rooms/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)), request_body = RoomChanges,
     security(("bearer" = [])), responses((status = 200, body = RoomView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_room(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<RoomChanges>,
@@ -87,7 +87,7 @@ pub async fn update_room(
 #[utoipa::path(delete, path = "/api/v1/events/{slug}/rooms/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_room(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<StatusCode> {

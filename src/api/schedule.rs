@@ -7,9 +7,9 @@ use crate::app::exchange::{
     ImportReport, ScheduleFormat, export_schedule, import_schedule, read_schedule,
 };
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,7 +21,7 @@ use utoipa::IntoParams;
 #[utoipa::path(get, path = "/api/v1/events/{slug}/schedule.xml", tag = "calendar", params(("slug" = String, Path)),
     responses((status = 200, content_type = "application/xml", body = String), (status = 404, body = crate::error::Problem)))]
 pub async fn schedule_xml(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Response> {
     let xml = export_schedule(&state, &slug, ScheduleFormat::Xml).await?;
@@ -35,7 +35,7 @@ pub async fn schedule_xml(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/schedule.json", tag = "calendar", params(("slug" = String, Path)),
     responses((status = 200, body = Object), (status = 404, body = crate::error::Problem)))]
 pub async fn schedule_json(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Response> {
     let json = export_schedule(&state, &slug, ScheduleFormat::Json).await?;
@@ -55,7 +55,7 @@ pub struct ImportQuery {
     security(("bearer" = [])),
     responses((status = 200, body = ImportReport), (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn import(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiQuery(query): ApiQuery<ImportQuery>,
     headers: HeaderMap,

@@ -10,9 +10,9 @@ use crate::app::catalogue::sessions::{
 use crate::db::queries;
 use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::http::auth::{MaybeOrganiser, OrganiserOf};
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions", tag = "programme", params(("slug" = String, Path)),
     responses((status = 200, description = "Published sessions, or all of them for the event's organisers", body = Items<SessionView>)))]
 pub async fn list_sessions(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     viewer: MaybeOrganiser,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Json<Items<SessionView>>> {
@@ -43,7 +43,7 @@ pub async fn list_sessions(
 #[utoipa::path(post, path = "/api/v1/events/{slug}/sessions", tag = "programme", params(("slug" = String, Path)), request_body = NewSession, security(("bearer" = [])),
     responses((status = 201, body = SessionView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_session(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiJson(input): ApiJson<NewSession>,
 ) -> AppResult<(StatusCode, Json<SessionView>)> {
@@ -60,7 +60,7 @@ pub async fn create_session(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = SessionView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_session(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     viewer: MaybeOrganiser,
     ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<SessionView>> {
@@ -79,7 +79,7 @@ pub async fn get_session(
 #[utoipa::path(patch, path = "/api/v1/events/{slug}/sessions/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)), request_body = SessionChanges,
     security(("bearer" = [])), responses((status = 200, body = SessionView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_session(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<SessionChanges>,
@@ -93,7 +93,7 @@ pub async fn update_session(
 #[utoipa::path(delete, path = "/api/v1/events/{slug}/sessions/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_session(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<StatusCode> {

@@ -6,9 +6,9 @@ use crate::app::catalogue::speakers::update_speaker as change_speaker;
 use crate::app::catalogue::speakers::{NewSpeaker, SpeakerChanges, SpeakerView, insert_speaker};
 use crate::db::queries;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::auth::{MaybeOrganiser, OrganiserOf};
 use crate::http::extract::{ApiJson, ApiPath};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ use sea_orm::ModelTrait;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/speakers", tag = "programme", params(("slug" = String, Path)), responses((status = 200, body = Items<SpeakerView>)))]
 pub async fn list_speakers(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     viewer: MaybeOrganiser,
     ApiPath(slug): ApiPath<String>,
 ) -> AppResult<Json<Items<SpeakerView>>> {
@@ -35,7 +35,7 @@ pub async fn list_speakers(
 #[utoipa::path(post, path = "/api/v1/events/{slug}/speakers", tag = "programme", params(("slug" = String, Path)), request_body = NewSpeaker, security(("bearer" = [])),
     responses((status = 201, body = SpeakerView), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_speaker(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiJson(input): ApiJson<NewSpeaker>,
 ) -> AppResult<(StatusCode, Json<SpeakerView>)> {
@@ -49,7 +49,7 @@ pub async fn create_speaker(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/speakers/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = SpeakerView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_speaker(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     viewer: MaybeOrganiser,
     ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<SpeakerView>> {
@@ -64,7 +64,7 @@ pub async fn get_speaker(
 #[utoipa::path(patch, path = "/api/v1/events/{slug}/speakers/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)), request_body = SpeakerChanges,
     security(("bearer" = [])), responses((status = 200, body = SpeakerView), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update_speaker(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(changes): ApiJson<SpeakerChanges>,
@@ -78,7 +78,7 @@ pub async fn update_speaker(
 #[utoipa::path(delete, path = "/api/v1/events/{slug}/speakers/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_speaker(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<StatusCode> {

@@ -5,9 +5,9 @@
 use crate::app::speaking::InvitationSent;
 use crate::app::speaking::invite as invite_to_slot;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::ApiPath;
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 
@@ -15,7 +15,7 @@ use axum::extract::State;
     params(("slug" = String, Path), ("id" = i64, Path), ("participant_id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = InvitationSent), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn invite(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id, participant_id)): ApiPath<(String, i64, i64)>,
 ) -> AppResult<Json<InvitationSent>> {

@@ -15,9 +15,9 @@ use crate::domain::slots::{DailyWindow, SlotRequest, SlotZone, find_slots};
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::http::HttpState;
 use crate::http::auth::Organiser;
 use crate::http::extract::ApiQuery;
-use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -164,7 +164,7 @@ pub struct SlotTime {
 #[utoipa::path(get, path = "/api/v1/scheduling/slots", tag = "time", params(SlotQuery), security(("bearer" = [])),
     responses((status = 200, body = SlotAnswer), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn find_meeting_slots(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     _organiser: Organiser,
     ApiQuery(query): ApiQuery<SlotQuery>,
 ) -> AppResult<Json<SlotAnswer>> {

@@ -9,16 +9,16 @@ use crate::app::publishing::versions::{
 use crate::app::publishing::versions::{ChangelogQuery, changelog_between};
 use crate::domain::versions::{Snapshot, changelog};
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/versions", tag = "programme", params(("slug" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Items<VersionSummary>), (status = 403, body = crate::error::Problem)))]
 pub async fn list_versions(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
 ) -> AppResult<Json<Items<VersionSummary>>> {
     let mut previous = Snapshot::default();
@@ -40,7 +40,7 @@ pub async fn list_versions(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/versions/{number}", tag = "programme", params(("slug" = String, Path), ("number" = i32, Path)),
     security(("bearer" = [])), responses((status = 200, body = VersionView), (status = 404, body = crate::error::Problem)))]
 pub async fn get_version(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, number)): ApiPath<(String, i32)>,
 ) -> AppResult<Json<VersionView>> {
@@ -56,7 +56,7 @@ pub async fn get_version(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/changelog", tag = "programme", params(("slug" = String, Path), ChangelogQuery),
     security(("bearer" = [])), responses((status = 200, body = Changelog), (status = 404, body = crate::error::Problem)))]
 pub async fn get_changelog(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     access: OrganiserOf,
     ApiQuery(query): ApiQuery<ChangelogQuery>,
 ) -> AppResult<Json<Changelog>> {

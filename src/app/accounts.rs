@@ -1,8 +1,8 @@
 //! Accounts: sign-in tokens for organisers, and the accounts administrators create.
 
+use crate::app::AppState;
 use crate::domain::text::{Email, Title};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

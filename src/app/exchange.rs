@@ -3,6 +3,7 @@
 //! `POST /api/v1/events/{slug}/import` (either format, or Convene's own JSON export), with
 //! `?dry_run=true` to see what would be created or changed without writing anything.
 
+use crate::app::AppState;
 use crate::app::catalogue::participants::{NewParticipant, insert_participant};
 use crate::app::catalogue::rooms::{NewRoom, insert_room};
 use crate::app::catalogue::sessions::{
@@ -21,7 +22,6 @@ use crate::domain::schedule::{
 use crate::domain::vocab::{ParticipantStatus, Role, SessionStatus};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::compose::SessionMail;
-use crate::state::AppState;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 use serde_json::json;

@@ -1,6 +1,7 @@
 //! iCalendar feeds (METHOD:PUBLISH): the whole event, one session, and personal agendas at
 //! unguessable URLs for registrants and speakers (subscribable as webcal://).
 
+use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::db::entities::{event, session};
 use crate::domain::calendar::{Entry, EntryStatus};
@@ -8,7 +9,6 @@ use crate::domain::text::UiLanguage;
 use crate::domain::vocab::SessionStatus;
 use crate::error::AppResult;
 use crate::mail::compose::calendar_description;
-use crate::state::AppState;
 use sea_orm::ConnectionTrait;
 
 /// The feed's DTSTAMP: when what it shows last changed, not when it was asked for, so that an

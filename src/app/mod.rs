@@ -21,3 +21,6 @@ pub mod programme;
 pub mod publishing;
 pub mod registration;
 pub mod speaking;
+pub mod state;
+
+pub use state::AppState;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::app::AppState;
 use crate::db::columns::{stored, stored_json};
 use crate::db::entities::{attendance, event, participant, registration, session, speaker};
 use crate::db::queries;
@@ -15,7 +16,6 @@ use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::AppResult;
 use crate::mail::compose::{Recipient, SessionFacts, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
-use crate::state::AppState;
 
 /// The calendar UID of a session: the same for every recipient and every update.
 pub fn session_uid(state: &AppState, session_id: i64) -> String {

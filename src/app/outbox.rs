@@ -1,8 +1,8 @@
 //! The organisers' view of an event's email queue: counts, failures, and a retry.
 
+use crate::app::AppState;
 use crate::db::entities::outbox;
 use crate::error::AppResult;
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

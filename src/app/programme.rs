@@ -1,6 +1,7 @@
 //! `GET /api/v1/events/{slug}/programme`: the published programme grouped by day, each session
 //! printed in the reader's zones and language, its speakers under their role headings.
 
+use crate::app::AppState;
 use crate::app::catalogue::participants::ParticipantView;
 use crate::db::columns::stored;
 use crate::db::columns::stored_json;
@@ -11,7 +12,6 @@ use crate::domain::text::UiLanguage;
 use crate::domain::vocab::{AttendanceMode, ParticipantStatus, Role, SessionKind};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::AppResult;
-use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;

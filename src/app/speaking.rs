@@ -2,6 +2,7 @@
 //! (`POST …/participants/{participant_id}/invite`), the speaker answers through a personal,
 //! expiring, single-use link (`/speak/{token}`, page or JSON), and the organisers are told.
 
+use crate::app::AppState;
 use crate::app::catalogue::availability::{Owner, WindowInput, replace_windows, resolve_windows};
 use crate::app::catalogue::participants::ParticipantView;
 use crate::app::notification as notify;
@@ -17,7 +18,6 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::mail::compose::{Recipient, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
 use crate::security;
-use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};

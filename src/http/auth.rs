@@ -5,10 +5,11 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use crate::app::AppState;
 use crate::db::entities::{api_token, event, event_organiser, user};
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::security;
-use crate::state::AppState;
 
 /// A signed-in organiser. As an extractor it refuses requests without a valid token (401).
 #[derive(Clone, Debug)]
@@ -46,12 +47,12 @@ impl Organiser {
     }
 }
 
-impl FromRequestParts<AppState> for Organiser {
+impl FromRequestParts<HttpState> for Organiser {
     type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &HttpState,
     ) -> Result<Self, Self::Rejection> {
         MaybeOrganiser::from_request_parts(parts, state)
             .await?
@@ -69,12 +70,12 @@ pub struct OrganiserOf {
     pub event: event::Model,
 }
 
-impl FromRequestParts<AppState> for OrganiserOf {
+impl FromRequestParts<HttpState> for OrganiserOf {
     type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &HttpState,
     ) -> Result<Self, Self::Rejection> {
         let organiser = Organiser::from_request_parts(parts, state).await?;
         let params = RawPathParams::from_request_parts(parts, state)
@@ -95,12 +96,12 @@ impl FromRequestParts<AppState> for OrganiserOf {
 /// but invalid is still refused, so a client learns its token has expired.
 pub struct MaybeOrganiser(pub Option<Organiser>);
 
-impl FromRequestParts<AppState> for MaybeOrganiser {
+impl FromRequestParts<HttpState> for MaybeOrganiser {
     type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &HttpState,
     ) -> Result<Self, Self::Rejection> {
         let Some(header) = parts.headers.get(AUTHORIZATION) else {
             return Ok(MaybeOrganiser(None));

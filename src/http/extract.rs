@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::http::HttpState;
 
 /// A JSON body read with `serde_path_to_error`: a type error reports the JSON path of the field.
 pub struct ApiJson<T>(pub T);
@@ -124,12 +125,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 /// that malformed requests count too.
 pub struct PublicWrite;
 
-impl FromRequestParts<crate::state::AppState> for PublicWrite {
+impl FromRequestParts<HttpState> for PublicWrite {
     type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &crate::state::AppState,
+        state: &HttpState,
     ) -> Result<Self, Self::Rejection> {
         let client = parts
             .extensions

@@ -4,3 +4,6 @@
 pub mod auth;
 pub mod extract;
 pub mod read_cache;
+pub mod state;
+
+pub use state::HttpState;

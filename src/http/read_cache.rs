@@ -22,7 +22,7 @@ use moka::ops::compute::Op;
 use sha2::Digest;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::http::HttpState;
 
 /// The largest response kept or hashed; larger ones are refused rather than truncated.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -97,7 +97,7 @@ fn key_of(request: &Request, kind: &Kind) -> String {
 /// The cache as a layer on the routes it serves:
 /// `.route_layer(from_fn_with_state((state.clone(), Kind::Public), read_cache::serve))`.
 pub async fn serve(
-    State((state, kind)): State<(AppState, Kind)>,
+    State((state, kind)): State<(HttpState, Kind)>,
     request: Request,
     next: Next,
 ) -> Response {

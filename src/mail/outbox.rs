@@ -17,8 +17,9 @@ use sea_orm::{
 use tokio::sync::{Notify, watch};
 
 use super::transport::Transport;
+use crate::clock::Clock;
+use crate::db::Db;
 use crate::db::entities::outbox;
-use crate::state::AppState;
 
 /// After this many failed attempts an email is dead-lettered for an organiser to look at.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -26,6 +27,16 @@ const BATCH: u64 = 64;
 /// Each SMTP connection spends ~40 ms per message waiting on a delayed ACK (lettre leaves Nagle on),
 /// so throughput comes from many connections at once.
 const PARALLEL_SENDS: usize = 64;
+
+/// What delivering the outbox needs: the queue, the transport, the time, and how long a claim
+/// on an email lasts before another worker may take it over.
+#[derive(Clone)]
+pub struct Courier {
+    pub db: Db,
+    pub mailer: Arc<Transport>,
+    pub clock: Arc<dyn Clock>,
+    pub lease_seconds: i64,
+}
 
 pub struct NewMail {
     pub dedup_key: String,
@@ -114,7 +125,7 @@ pub struct DeliveryReport {
 
 /// Claims due emails: pending ones whose time has come, and ones whose claim has lapsed
 /// (their worker died mid-send). Claiming counts as an attempt.
-async fn claim(state: &AppState, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
+async fn claim(state: &Courier, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
     let txn = state.db.begin_write().await?;
     let due = outbox::Column::Status
         .eq("pending")
@@ -133,7 +144,7 @@ async fn claim(state: &AppState, now: DateTime<Utc>) -> Result<Vec<outbox::Model
         return Ok(rows);
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let lease = now + Duration::seconds(state.settings.outbox_lease_seconds);
+    let lease = now + Duration::seconds(state.lease_seconds);
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("sending"))
         .col_expr(outbox::Column::LockedUntil, Expr::value(lease))
@@ -163,7 +174,7 @@ enum Outcome {
 
 /// Sends one claimed email and records the result at once, so that a crash can only ever
 /// repeat the sends that were in flight, not a whole batch.
-async fn send_and_record(state: &AppState, row: outbox::Model) -> Result<Outcome, DbErr> {
+async fn send_and_record(state: &Courier, row: outbox::Model) -> Result<Outcome, DbErr> {
     let result = state
         .mailer
         .send(&row.sender, &row.recipient, row.message.as_bytes())
@@ -214,7 +225,7 @@ async fn send_and_record(state: &AppState, row: outbox::Model) -> Result<Outcome
 }
 
 /// How many emails are waiting to go out now (pending and due).
-pub async fn due_count(state: &AppState) -> Result<u64, DbErr> {
+pub async fn due_count(state: &Courier) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     outbox::Entity::find()
         .filter(outbox::Column::Status.eq("pending"))
@@ -224,7 +235,7 @@ pub async fn due_count(state: &AppState) -> Result<u64, DbErr> {
 }
 
 /// Sends what is due, once. Returns what happened; call again while `sent + dead > 0` to drain.
-pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, DbErr> {
+pub async fn deliver_due(state: &Courier) -> Result<DeliveryReport, DbErr> {
     let claimed = claim(state, state.clock.now()).await?;
     let outcomes: Vec<Result<Outcome, DbErr>> = futures::stream::iter(claimed)
         .map(|row| send_and_record(state, row))
@@ -244,7 +255,7 @@ pub async fn deliver_due(state: &AppState) -> Result<DeliveryReport, DbErr> {
 
 /// The background worker: delivers whenever woken (a commit queued mail) or every second, and
 /// on shutdown finishes the batch in flight before returning.
-pub async fn run_worker(state: AppState, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_worker(state: Courier, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
     loop {
         if *shutdown.borrow() {
             return;

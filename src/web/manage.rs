@@ -12,6 +12,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{page, render, words};
+use crate::app::AppState;
 use crate::app::registration::register::Mode;
 use crate::app::registration::self_service::{
     RegistrationChanges, cancel_by_token, erase_by_token, update_by_token, view_by_token,
@@ -22,8 +23,8 @@ use crate::domain::format::zoned_times;
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct Done {
@@ -83,7 +84,7 @@ async fn render_manage(
 }
 
 pub async fn manage_page(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
     ApiQuery(query): ApiQuery<Done>,
 ) -> AppResult<Response> {
@@ -105,7 +106,7 @@ struct ChangeForm {
 }
 
 pub async fn update_form(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
     body: Bytes,
 ) -> AppResult<Response> {
@@ -151,7 +152,7 @@ pub async fn update_form(
 }
 
 pub async fn cancel_form(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Response> {
     cancel_by_token(&state, &token).await?;
@@ -159,7 +160,7 @@ pub async fn cancel_form(
 }
 
 pub async fn erase_form(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Response> {
     let (view, event) = view_by_token(&state, &token).await?;

@@ -29,8 +29,8 @@ use tower_http::compression::CompressionLayer;
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::http::read_cache::{self, Kind};
-use crate::state::AppState;
 
 pub use words::words;
 
@@ -228,7 +228,7 @@ fn remembered(name: &'static str, value: &str) -> Cookie<'static> {
         .build()
 }
 
-pub fn router(state: &AppState) -> Router<AppState> {
+pub fn router(state: &HttpState) -> Router<HttpState> {
     // The programme page is what an announcement sends everyone to: kept by the read cache,
     // keyed also on the remembered zone and language.
     let page = Kind::Page {

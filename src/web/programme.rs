@@ -13,8 +13,8 @@ use crate::db::queries;
 use crate::domain::format::{day_label, zoned_times};
 use crate::domain::zone::DisplayZone;
 use crate::error::AppResult;
+use crate::http::HttpState;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::state::AppState;
 
 #[derive(Serialize)]
 struct PageDay {
@@ -30,7 +30,7 @@ struct PageSession {
 }
 
 pub async fn programme_page(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<ViewerQuery>,
     jar: CookieJar,

@@ -15,6 +15,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{Viewer, ViewerQuery, ZONE_NAMES, page, render, words};
+use crate::app::AppState;
 use crate::app::registration::register::{Mode, NewRegistration, register_attendee};
 use crate::db::columns::stored;
 use crate::db::entities::event;
@@ -24,8 +25,8 @@ use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
 use crate::domain::vocab::AttendanceMode;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::http::HttpState;
 use crate::http::extract::{ApiPath, ApiQuery, PublicWrite};
-use crate::state::AppState;
 
 /// The form as typed: every field text, so nothing is lost when it comes back with errors.
 #[derive(Deserialize, Serialize, Default)]
@@ -131,7 +132,7 @@ async fn render_form(
 }
 
 pub async fn register_page(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<ViewerQuery>,
     jar: CookieJar,
@@ -220,7 +221,7 @@ fn read_form(form: &RegisterForm) -> Result<NewRegistration, Vec<FieldError>> {
 }
 
 pub async fn register_form(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     _limit: PublicWrite,
     ApiPath(slug): ApiPath<String>,
     jar: CookieJar,

@@ -11,11 +11,11 @@ use super::{page, render, words};
 use crate::app::speaking::{Answer, Decision, answer, invitation_by_token};
 use crate::domain::text::UiLanguage;
 use crate::error::{AppError, AppResult};
+use crate::http::HttpState;
 use crate::http::extract::{ApiPath, parse_json};
-use crate::state::AppState;
 
 pub async fn speak_page(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
 ) -> AppResult<Response> {
     let found = invitation_by_token(&state.db.conn, &token, state.clock.now()).await?;
@@ -35,7 +35,7 @@ pub async fn speak_page(
 /// The answer arrives from the page's form (`decision=confirm&note=…&available_from=…`) or as
 /// JSON with the same fields.
 pub async fn speak_answer(
-    State(state): State<AppState>,
+    State(state): State<HttpState>,
     ApiPath(token): ApiPath<String>,
     headers: HeaderMap,
     body: Bytes,

@@ -1,5 +1,6 @@
 //! Events: `/api/v1/events[/{slug}]`, and who organises them.
 
+use crate::app::AppState;
 use crate::db::columns::stored;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
@@ -11,7 +12,6 @@ use crate::domain::text::{Email, LanguageCode, Slug, Title, WebUrl};
 use crate::domain::vocab::{AttendanceMode, EventKind};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};

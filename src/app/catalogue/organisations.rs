@@ -1,9 +1,9 @@
 //! The directory of organisations and cities: `/api/v1/organisations[/{id}]`.
 
+use crate::app::AppState;
 use crate::db::entities::organisation;
 use crate::domain::text::Title;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,6 +1,7 @@
 //! Who speaks in a session, in which role and order:
 //! `/api/v1/events/{slug}/sessions/{id}/participants[/{participant_id}]`.
 
+use crate::app::AppState;
 use crate::db::columns::stored;
 use crate::db::entities::event;
 use crate::db::entities::{participant, session, speaker};
@@ -8,7 +9,6 @@ use crate::db::queries;
 use crate::domain::text::clean;
 use crate::domain::vocab::{AttendanceMode, Contribution, ParticipantStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,

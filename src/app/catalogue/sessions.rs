@@ -1,6 +1,7 @@
 //! Sessions of an event: `/api/v1/events/{slug}/sessions[/{id}]`.
 //! The public sees published sessions without their meeting link; organisers see everything.
 
+use crate::app::AppState;
 use crate::app::catalogue::participants::ParticipantView;
 use crate::app::notification as notify;
 use crate::db::columns::stored;
@@ -15,7 +16,6 @@ use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::mail::compose::SessionMail;
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::ModelTrait;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TryIntoModel};

@@ -1,13 +1,13 @@
 //! The people of an event's programme: `/api/v1/events/{slug}/speakers[/{id}]`.
 //! Emails are personal data: only the event's organisers see them.
 
+use crate::app::AppState;
 use crate::db::entities::{event, organisation, speaker};
 use crate::db::queries;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Title};
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,7 @@
 //! `GET /api/v1/events/{slug}/conflicts`: every problem of the programme (drafts included),
 //! from the pure checks in `domain::conflicts`.
 
+use crate::app::AppState;
 use crate::db::columns::stored;
 use crate::db::entities::{event, participant, session, speaker};
 use crate::db::queries;
@@ -9,7 +10,6 @@ use crate::domain::conflicts::{
 };
 use crate::domain::vocab::SessionStatus;
 use crate::error::AppResult;
-use crate::state::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::collections::HashMap;

@@ -2,6 +2,7 @@
 //! kept whole, and any two can be compared.
 //! `GET /api/v1/events/{slug}/versions`, `.../versions/{number}`, `.../changelog?from=&to=`.
 
+use crate::app::AppState;
 use crate::db::entities::{event, programme_version as version, user};
 use crate::db::queries;
 use crate::domain::versions::{
@@ -9,7 +10,6 @@ use crate::domain::versions::{
 };
 use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,

@@ -1,6 +1,7 @@
 //! The organisers' side of attendance: counts per session and mode, waitlists, which cities and
 //! countries took part, a CSV export, and manual confirm or cancel of a seat.
 
+use crate::app::AppState;
 use crate::app::registration::capacity::confirmed_count;
 use crate::app::registration::capacity::onsite_capacity;
 use crate::app::registration::register::Mode;
@@ -14,7 +15,6 @@ use crate::db::entities::registration;
 use crate::db::queries;
 use crate::error::AppError;
 use crate::error::AppResult;
-use crate::state::AppState;
 use sea_orm::{ActiveModelTrait, Set};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 
 use super::views::{RegistrationView, SeatShown, assemble_view, manage_url, registration_view};
 use super::waitlist::invitation_for_seat;
+use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::app::registration::seating::Decision;
 use crate::db::columns::stored;
@@ -16,7 +17,6 @@ use crate::error::{AppError, AppResult};
 use crate::mail::compose::{SessionFacts, SessionLine, registration_email};
 use crate::mail::outbox::NewMail;
 use crate::security;
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};

@@ -9,6 +9,7 @@
 //! its turn; whoever gets the turn decides everything on the desk, so while one batch is being
 //! written the next one gathers.
 
+use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::app::registration::capacity::{Taken, event_places, is_full, onsite_seats};
 use crate::app::registration::register::{
@@ -19,7 +20,6 @@ use crate::db::queries::{self, ROW_LOCK};
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::SessionFacts;
 use crate::mail::outbox::{ROWS_PER_STATEMENT, enqueue_all};
-use crate::state::AppState;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };

@@ -4,6 +4,7 @@ use super::capacity::{event_places, is_full, seat_status};
 use super::register::Mode;
 use super::views::{RegistrationView, registration_view};
 use super::waitlist::{invite_to_seat, promote_waitlist, release_seat, release_seats};
+use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::db::columns::stored;
 use crate::db::entities::{attendance, registration, session};
@@ -12,7 +13,6 @@ use crate::domain::text::LanguageCode;
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
 use crate::security;
-use crate::state::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };

@@ -1,6 +1,7 @@
 //! What a registrant sees of their registration: its seats in their zone and language.
 
 use super::register::Mode;
+use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::db::columns::stored;
 use crate::db::entities::{attendance, registration, session};
@@ -8,7 +9,6 @@ use crate::domain::format::{ZonedTimes, zoned_times};
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::AppResult;
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Serialize;

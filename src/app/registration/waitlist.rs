@@ -3,6 +3,7 @@
 
 use super::capacity::{confirmed_count, onsite_capacity};
 use super::register::Mode;
+use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::db::entities::{attendance, event, registration, session};
 use crate::db::queries;
@@ -10,7 +11,6 @@ use crate::domain::vocab::SessionStatus;
 use crate::error::AppResult;
 use crate::mail::compose::{SessionFacts, SessionMail};
 use crate::mail::outbox::{NewMail, enqueue};
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,

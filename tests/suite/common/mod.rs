@@ -25,7 +25,7 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub admin_token: String,
     pub database_url: String,
-    pub state: convene::state::AppState,
+    pub state: convene::app::AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -148,7 +148,7 @@ impl TestApp {
     pub async fn dispatch_all_pending_emails(&self) -> convene::mail::outbox::DeliveryReport {
         let mut total = convene::mail::outbox::DeliveryReport::default();
         loop {
-            let report = convene::mail::outbox::deliver_due(&self.state)
+            let report = convene::mail::outbox::deliver_due(&self.state.courier())
                 .await
                 .expect("delivery runs");
             total.sent += report.sent;
