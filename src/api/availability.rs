@@ -7,7 +7,6 @@ use crate::app::AppState;
 use crate::app::catalogue::availability::{
     AvailabilityInput, AvailabilityView, Owner, replace_windows, resolve_windows, view,
 };
-use crate::db::columns::stored;
 use crate::db::queries;
 use crate::domain::zone::Zone;
 use crate::error::{AppResult, FieldErrors};
@@ -22,11 +21,11 @@ async fn owner_zone(state: &AppState, access: &OrganiserOf, owner: Owner) -> App
     match owner {
         Owner::Speaker(id) => {
             let person = queries::speaker_in_event(db, access.event.id, id).await?;
-            stored(&person.timezone, "speakers.timezone")
+            Ok(person.timezone)
         }
         Owner::Room(id) => {
             queries::room_in_event(db, access.event.id, id).await?;
-            stored(&access.event.timezone, "events.timezone")
+            Ok(access.event.timezone)
         }
     }
 }

@@ -5,6 +5,8 @@ use crate::app::feeds::{entries, last_change};
 use crate::db::entities::{attendance, participant, registration, session, speaker};
 use crate::db::queries;
 use crate::domain::calendar::{self, Method};
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 use crate::domain::vocab::{ParticipantStatus, SessionStatus};
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
@@ -59,7 +61,7 @@ pub async fn session_feed(
     let db = &state.db.conn;
     let event = queries::event_by_slug(db, &slug).await?;
     let session = queries::session_in_event(db, event.id, id).await?;
-    if session.status != SessionStatus::Published.as_str() {
+    if session.status != SessionStatus::Published {
         return Err(AppError::NotFound("session"));
     }
     let entries = entries(db, &state, &event, std::slice::from_ref(&session), false).await?;
@@ -89,13 +91,13 @@ pub async fn personal_feed(
     }
     let (event, session_ids, name) = if let Some(registration) = registration::Entity::find()
         .filter(registration::Column::FeedToken.eq(token))
-        .filter(registration::Column::Status.eq("active"))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Active))
         .one(db)
         .await?
     {
         let seats = attendance::Entity::find()
             .filter(attendance::Column::RegistrationId.eq(registration.id))
-            .filter(attendance::Column::Status.eq("confirmed"))
+            .filter(attendance::Column::Status.eq(SeatStatus::Confirmed))
             .all(db)
             .await?;
         let event = queries::event_for_read(db, registration.event_id).await?;
@@ -111,10 +113,10 @@ pub async fn personal_feed(
     {
         let slots = participant::Entity::find()
             .filter(participant::Column::SpeakerId.eq(person.id))
-            .filter(participant::Column::Status.is_not_in([
-                ParticipantStatus::Declined.as_str(),
-                ParticipantStatus::Withdrawn.as_str(),
-            ]))
+            .filter(
+                participant::Column::Status
+                    .is_not_in([ParticipantStatus::Declined, ParticipantStatus::Withdrawn]),
+            )
             .all(db)
             .await?;
         let event = queries::event_for_read(db, person.event_id).await?;
@@ -128,7 +130,7 @@ pub async fn personal_feed(
     };
     let sessions = session::Entity::find()
         .filter(session::Column::Id.is_in(session_ids))
-        .filter(session::Column::Status.ne(SessionStatus::Draft.as_str()))
+        .filter(session::Column::Status.ne(SessionStatus::Draft))
         .order_by_asc(session::Column::StartsAt)
         .all(db)
         .await?;

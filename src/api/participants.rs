@@ -27,9 +27,7 @@ pub async fn list_participants(
     let db = &state.db.conn;
     let event = queries::event_by_slug(db, &slug).await?;
     let session = queries::session_in_event(db, event.id, id).await?;
-    if session.status == SessionStatus::Draft.as_str()
-        && !viewer.sees_drafts_of(&state, event.id).await?
-    {
+    if session.status == SessionStatus::Draft && !viewer.sees_drafts_of(&state, event.id).await? {
         return Err(AppError::NotFound("session"));
     }
     let mut grouped =

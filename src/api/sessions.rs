@@ -68,7 +68,7 @@ pub async fn get_session(
     let event = queries::event_by_slug(db, &slug).await?;
     let organiser_view = viewer.sees_drafts_of(&state, event.id).await?;
     let model = queries::session_in_event(db, event.id, id).await?;
-    if !organiser_view && model.status == SessionStatus::Draft.as_str() {
+    if !organiser_view && model.status == SessionStatus::Draft {
         return Err(AppError::NotFound("session"));
     }
     Ok(Json(

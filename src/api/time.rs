@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::db::columns::stored;
 use crate::db::queries;
 use crate::domain::format::{abbreviation, instant_text, utc_offset_text};
 use crate::domain::local_time::TimeInput;
@@ -212,7 +211,7 @@ pub async fn find_meeting_slots(
     if let (Some(slug), Some(window)) = (&query.event, default_window) {
         let event = queries::event_by_slug(&state.db.conn, slug).await?;
         for speaker in queries::speakers_of_event(&state.db.conn, event.id).await? {
-            let zone: Zone = stored(&speaker.timezone, "speakers.timezone")?;
+            let zone: Zone = speaker.timezone;
             match zones.iter_mut().find(|z| z.zone.timezone == zone) {
                 Some(existing) => {
                     if let Some(city) = speaker

@@ -11,7 +11,6 @@ use crate::app::catalogue::sessions::{
 };
 use crate::app::catalogue::speakers::{NewSpeaker, insert_speaker};
 use crate::app::notification as notify;
-use crate::db::columns::stored;
 use crate::db::columns::stored_json;
 use crate::db::entities::{event, participant, session, speaker};
 use crate::db::queries;
@@ -86,15 +85,15 @@ pub async fn schedule_of(
                     Some(PersonEntry {
                         guid: speaker_guid(state, event, person),
                         name: person.name.clone(),
-                        role: p.role,
-                        contribution: Some(p.contribution),
+                        role: p.role.to_string(),
+                        contribution: Some(p.contribution.to_string()),
                         talk_title: p.talk_title,
                         honorific: person.honorific.clone(),
                         position: person.position.clone(),
                         organisation: person.organisation.clone(),
                         city: person.city.clone(),
                         country: person.country.clone(),
-                        timezone: Some(person.timezone.clone()),
+                        timezone: Some(person.timezone.to_string()),
                         language: Some(person.language.clone()),
                     })
                 })
@@ -105,13 +104,13 @@ pub async fn schedule_of(
                 questions: stored_json(&s.questions, "sessions.questions")?,
                 room: s.room_id.and_then(|id| room_name.get(&id).cloned()),
                 title: s.title,
-                kind: s.kind,
-                attendance: s.attendance,
+                kind: s.kind.to_string(),
+                attendance: s.attendance.to_string(),
                 starts_at: s.starts_at,
                 ends_at: s.ends_at,
                 language: s.language,
                 description: s.description,
-                status: Some(s.status),
+                status: Some(s.status.to_string()),
                 persons,
             })
         })
@@ -123,7 +122,7 @@ pub async fn schedule_of(
             description: event.description.clone(),
             starts_on: event.starts_on,
             ends_on: event.ends_on,
-            timezone: stored(&event.timezone, "events.timezone")?,
+            timezone: event.timezone,
             url: Some(format!(
                 "{}/events/{}",
                 state.settings.public_url, event.slug
@@ -251,7 +250,7 @@ pub async fn import_schedule(
     let mut changed_event: event::ActiveModel = event.clone().into();
     changed_event.starts_on = Set(conference.starts_on);
     changed_event.ends_on = Set(conference.ends_on);
-    changed_event.timezone = Set(conference.timezone.name().to_owned());
+    changed_event.timezone = Set(conference.timezone);
     if !conference.description.is_empty() {
         changed_event.description = Set(conference.description.clone());
     }
@@ -266,15 +265,14 @@ pub async fn import_schedule(
         }
     }
     let text = |key: &str| extras.get(key).and_then(|v| v.as_str());
-    if let Some(kind) =
-        text("kind").filter(|k| k.parse::<crate::domain::vocab::EventKind>().is_ok())
+    if let Some(kind) = text("kind").and_then(|k| k.parse::<crate::domain::vocab::EventKind>().ok())
     {
-        changed_event.kind = Set(kind.to_owned());
+        changed_event.kind = Set(kind);
     }
     if let Some(mode) =
-        text("attendance").filter(|m| m.parse::<crate::domain::vocab::AttendanceMode>().is_ok())
+        text("attendance").and_then(|m| m.parse::<crate::domain::vocab::AttendanceMode>().ok())
     {
-        changed_event.attendance = Set(mode.to_owned());
+        changed_event.attendance = Set(mode);
     }
     if let Some(language) =
         text("default_language").filter(|l| l.parse::<crate::domain::text::LanguageCode>().is_ok())
@@ -416,7 +414,7 @@ pub async fn import_schedule(
                 let status = entry
                     .status
                     .clone()
-                    .unwrap_or_else(|| SessionStatus::Draft.as_str().into());
+                    .unwrap_or_else(|| SessionStatus::Draft.to_string());
                 let input: NewSession = from_value(
                     json!({
                         "title": entry.title, "kind": entry.kind, "description": entry.description,
@@ -448,7 +446,7 @@ pub async fn import_schedule(
             .collect();
         let have: Vec<(i64, String, Option<String>)> = current
             .iter()
-            .map(|p| (p.speaker_id, p.role.clone(), p.talk_title.clone()))
+            .map(|p| (p.speaker_id, p.role.to_string(), p.talk_title.clone()))
             .collect();
         if wanted != have {
             participant::Entity::delete_many()

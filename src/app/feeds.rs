@@ -45,7 +45,7 @@ pub(crate) async fn entries(
             summary: facts.title,
             location: facts.location,
             online_url: facts.online_url,
-            status: if session.status == SessionStatus::Cancelled.as_str() {
+            status: if session.status == SessionStatus::Cancelled {
                 EntryStatus::Cancelled
             } else {
                 EntryStatus::Confirmed

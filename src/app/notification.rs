@@ -5,14 +5,16 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::app::AppState;
-use crate::db::columns::{stored, stored_json};
+use crate::db::columns::stored_json;
 use crate::db::entities::{attendance, event, participant, registration, session, speaker};
 use crate::db::queries;
 use crate::domain::calendar::Party;
 use crate::domain::programme::group_runs;
 use crate::domain::text::UiLanguage;
-use crate::domain::vocab::{AttendanceMode, ParticipantStatus, Role};
-use crate::domain::zone::{DisplayZone, Zone};
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
+use crate::domain::vocab::{ParticipantStatus, Role};
+use crate::domain::zone::DisplayZone;
 use crate::error::AppResult;
 use crate::mail::compose::{Recipient, SessionFacts, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
@@ -88,15 +90,11 @@ pub async fn sessions_facts(
             .iter()
             .filter(|p| p.session_id == session.id)
             .filter(|p| {
-                p.status != ParticipantStatus::Declined.as_str()
-                    && p.status != ParticipantStatus::Withdrawn.as_str()
+                p.status != ParticipantStatus::Declined && p.status != ParticipantStatus::Withdrawn
             })
             .filter_map(|p| {
                 let speaker = speakers.iter().find(|s| s.id == p.speaker_id)?;
-                Some((
-                    stored::<Role>(&p.role, "session_participants.role").ok()?,
-                    speaker_line(speaker, p.talk_title.as_deref()),
-                ))
+                Some((p.role, speaker_line(speaker, p.talk_title.as_deref())))
             })
             .collect();
         let roles = group_runs(announced, |(role, _)| *role)
@@ -111,11 +109,7 @@ pub async fn sessions_facts(
                 Some(venue) => format!("{}, {venue}", room.name),
                 None => room.name.clone(),
             }),
-            None if stored::<AttendanceMode>(&session.attendance, "sessions.attendance")?
-                .has_room() =>
-            {
-                event.venue.clone()
-            }
+            None if session.attendance.has_room() => event.venue.clone(),
             None => None,
         };
         all.push(SessionFacts {
@@ -146,7 +140,7 @@ pub fn registrant(registration: &registration::Model) -> AppResult<Recipient> {
         name: registration.name.clone(),
         email: registration.email.clone(),
         lang: UiLanguage::for_code(&registration.language),
-        zone: stored::<Zone>(&registration.timezone, "registrations.timezone")?,
+        zone: registration.timezone,
     })
 }
 
@@ -223,7 +217,7 @@ pub async fn session_changed(
     let mut queued = 0;
     let seats = attendance::Entity::find()
         .filter(attendance::Column::SessionId.eq(session.id))
-        .filter(attendance::Column::Status.eq("confirmed"))
+        .filter(attendance::Column::Status.eq(SeatStatus::Confirmed))
         .order_by_asc(attendance::Column::Id)
         .all(db)
         .await?;
@@ -234,7 +228,7 @@ pub async fn session_changed(
         else {
             continue;
         };
-        if registration.status != "active" {
+        if registration.status != RegistrationStatus::Active {
             continue;
         }
         let key = format!("attendance-{}-rev-{}-{method}", seat.id, session.revision);
@@ -243,7 +237,7 @@ pub async fn session_changed(
     }
     let speakers = participant::Entity::find()
         .filter(participant::Column::SessionId.eq(session.id))
-        .filter(participant::Column::Status.eq(ParticipantStatus::Confirmed.as_str()))
+        .filter(participant::Column::Status.eq(ParticipantStatus::Confirmed))
         .all(db)
         .await?;
     for slot in speakers {
@@ -257,7 +251,7 @@ pub async fn session_changed(
             name: person.name.clone(),
             email: email.clone(),
             lang: UiLanguage::for_code(&person.language),
-            zone: stored(&person.timezone, "speakers.timezone")?,
+            zone: person.timezone,
         };
         let feed = person
             .feed_token

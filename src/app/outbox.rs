@@ -2,6 +2,7 @@
 
 use crate::app::AppState;
 use crate::db::entities::outbox;
+use crate::domain::vocab::MailStatus;
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -27,7 +28,7 @@ pub struct FailedEmail {
     pub kind: String,
     pub recipient: String,
     pub subject: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTime<Utc>,
@@ -85,7 +86,7 @@ pub async fn requeue_dead(state: &AppState, event_id: i64) -> AppResult<u64> {
             Expr::value(state.clock.now()),
         )
         .filter(outbox::Column::EventId.eq(event_id))
-        .filter(outbox::Column::Status.eq("dead"))
+        .filter(outbox::Column::Status.eq(MailStatus::Dead))
         .exec(&*txn)
         .await?;
     txn.commit_bookkeeping().await?;

@@ -3,7 +3,6 @@
 
 use crate::app::AppState;
 use crate::app::catalogue::participants::ParticipantView;
-use crate::db::columns::stored;
 use crate::db::columns::stored_json;
 use crate::db::queries;
 use crate::domain::format::{ZonedTimes, day_label, zoned_times};
@@ -20,7 +19,8 @@ use utoipa::ToSchema;
 pub struct Programme {
     pub slug: String,
     pub title: String,
-    pub timezone: String,
+    #[schema(value_type = String, example = "Europe/Istanbul")]
+    pub timezone: Zone,
     pub lang: UiLanguage,
     /// The zones of this rendering; on-site sessions may show only the venue's.
     pub zones: Vec<DisplayZone>,
@@ -80,7 +80,7 @@ pub async fn build_programme(
 ) -> AppResult<Programme> {
     let db = &state.db.conn;
     let event = queries::event_by_slug(db, slug).await?;
-    let home: Zone = stored(&event.timezone, "events.timezone")?;
+    let home: Zone = event.timezone;
     let display: Vec<DisplayZone> = stored_json(&event.display_zones, "events.display_zones")?;
     let lang = lang.unwrap_or_else(|| UiLanguage::for_code(&event.default_language));
     let plan = ZonePlan::new(&display, home, requested);
@@ -93,7 +93,7 @@ pub async fn build_programme(
 
     let mut printed = Vec::with_capacity(sessions.len());
     for session in sessions {
-        let attendance: AttendanceMode = stored(&session.attendance, "sessions.attendance")?;
+        let attendance: AttendanceMode = session.attendance;
         let times = plan
             .zones_for(attendance)
             .into_iter()
@@ -120,7 +120,7 @@ pub async fn build_programme(
             })
             .collect();
         printed.push(ProgrammeSession {
-            kind: stored(&session.kind, "sessions.kind")?,
+            kind: session.kind,
             questions: stored_json(&session.questions, "sessions.questions")?,
             interpretation_languages: stored_json(
                 &session.interpretation_languages,

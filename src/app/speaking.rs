@@ -6,7 +6,6 @@ use crate::app::AppState;
 use crate::app::catalogue::availability::{Owner, WindowInput, replace_windows, resolve_windows};
 use crate::app::catalogue::participants::ParticipantView;
 use crate::app::notification as notify;
-use crate::db::columns::stored;
 use crate::db::entities::{event, participant, session, speaker, speaker_invitation};
 use crate::db::queries;
 use crate::domain::format::zoned_times;
@@ -40,7 +39,7 @@ pub(crate) fn recipient_of(person: &speaker::Model) -> AppResult<Recipient> {
         name: person.name.clone(),
         email,
         lang: UiLanguage::for_code(&person.language),
-        zone: stored(&person.timezone, "speakers.timezone")?,
+        zone: person.timezone,
     })
 }
 
@@ -59,12 +58,12 @@ impl Invitation {
     }
 
     pub fn role(&self) -> AppResult<Role> {
-        stored(&self.slot.role, "session_participants.role")
+        Ok(self.slot.role)
     }
 
     /// The slot's time in the speaker's zone, then in the event's zones.
     pub fn times(&self) -> AppResult<Vec<String>> {
-        let zone: Zone = stored(&self.person.timezone, "speakers.timezone")?;
+        let zone: Zone = self.person.timezone;
         let lang = self.lang();
         let mut lines = vec![
             zoned_times(
@@ -197,7 +196,7 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
     let txn = state.db.begin_write().await?;
     let found = invitation_by_token(&*txn, token, now).await?;
     if !given_windows.is_empty() {
-        let zone: Zone = stored(&found.person.timezone, "speakers.timezone")?;
+        let zone: Zone = found.person.timezone;
         let mut errors = FieldErrors::default();
         let windows = resolve_windows(&mut errors, "availability", zone, &given_windows);
         errors.into_result()?;
@@ -217,7 +216,7 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
     used.answered_at = Set(Some(now));
     used.update(&*txn).await?;
     let mut slot: participant::ActiveModel = found.slot.clone().into();
-    slot.status = Set(status.as_str().into());
+    slot.status = Set(status);
     slot.status_changed_at = Set(now);
     slot.note = Set(note.clone());
     let saved = slot.update(&*txn).await?;
@@ -336,7 +335,7 @@ pub async fn invite(
     .await?;
     let facts = notify::session_facts(&*txn, state, &event, &session, true).await?;
     let kind = SessionMail::SpeakerInvitation {
-        role: stored(&slot.role, "session_participants.role")?,
+        role: slot.role,
         talk_title: slot.talk_title.clone(),
         answer_url: format!("{}/speak/{token}", state.settings.public_url),
     };
@@ -361,7 +360,7 @@ pub async fn invite(
     )
     .await?;
     let mut active: participant::ActiveModel = slot.into();
-    active.status = Set(ParticipantStatus::Invited.as_str().into());
+    active.status = Set(ParticipantStatus::Invited);
     active.status_changed_at = Set(now);
     let saved = active.update(&*txn).await?;
     txn.commit().await?;

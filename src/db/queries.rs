@@ -121,9 +121,8 @@ pub async fn sessions_of_event(
 ) -> AppResult<Vec<session::Model>> {
     let mut query = session::Entity::find().filter(session::Column::EventId.eq(event_id));
     if !include_drafts {
-        query = query.filter(
-            session::Column::Status.eq(crate::domain::vocab::SessionStatus::Published.as_str()),
-        );
+        query = query
+            .filter(session::Column::Status.eq(crate::domain::vocab::SessionStatus::Published));
     }
     Ok(query
         .order_by_asc(session::Column::StartsAt)

@@ -5,6 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::vocab::{AttendanceMode, Role, SessionKind, SessionStatus};
+
 /// The public programme at one publication (no meeting links: versions are for the record).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Snapshot {
@@ -15,9 +17,9 @@ pub struct Snapshot {
 pub struct SessionSnapshot {
     pub id: i64,
     pub title: String,
-    pub kind: String,
-    pub status: String,
-    pub attendance: String,
+    pub kind: SessionKind,
+    pub status: SessionStatus,
+    pub attendance: AttendanceMode,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub room: Option<String>,
@@ -29,7 +31,7 @@ pub struct SessionSnapshot {
 pub struct SpeakerSnapshot {
     pub speaker_id: i64,
     pub name: String,
-    pub role: String,
+    pub role: Role,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -78,12 +80,16 @@ fn field_changes(before: &SessionSnapshot, after: &SessionSnapshot) -> Vec<Field
         }
     };
     compare("title", before.title.clone(), after.title.clone());
-    compare("kind", before.kind.clone(), after.kind.clone());
-    compare("status", before.status.clone(), after.status.clone());
+    compare("kind", before.kind.to_string(), after.kind.to_string());
+    compare(
+        "status",
+        before.status.to_string(),
+        after.status.to_string(),
+    );
     compare(
         "attendance",
-        before.attendance.clone(),
-        after.attendance.clone(),
+        before.attendance.to_string(),
+        after.attendance.to_string(),
     );
     compare(
         "starts_at",
@@ -153,9 +159,9 @@ mod tests {
         SessionSnapshot {
             id,
             title: format!("Session {id}"),
-            kind: "plenary".into(),
-            status: "published".into(),
-            attendance: "virtual".into(),
+            kind: SessionKind::Plenary,
+            status: SessionStatus::Published,
+            attendance: AttendanceMode::Virtual,
             starts_at: start.parse().unwrap(),
             ends_at: start.parse::<DateTime<Utc>>().unwrap() + chrono::Duration::minutes(90),
             room: None,
@@ -163,7 +169,7 @@ mod tests {
             speakers: vec![SpeakerSnapshot {
                 speaker_id: 1,
                 name: "Tunç Soyer".into(),
-                role: "opening".into(),
+                role: Role::Opening,
             }],
         }
     }

@@ -82,6 +82,39 @@ vocabulary!(
     ParticipantStatus { Proposed, Invited, Confirmed, Declined, Withdrawn }
 );
 
+vocabulary!(
+    /// How a registrant takes part in the event as a whole, and in each session.
+    Mode { Virtual, OnSite }
+);
+
+vocabulary!(
+    /// Where a registrant's seat at one session stands; the waitlist is served in the order seats
+    /// joined it.
+    SeatStatus { Confirmed, Waitlisted, Cancelled }
+);
+
+vocabulary!(
+    /// A registration is active until its registrant cancels it or has it erased.
+    RegistrationStatus { Active, Cancelled, Erased }
+);
+
+vocabulary!(
+    /// An email in the outbox: waiting, claimed by a worker, delivered, or given up on.
+    MailStatus { Pending, Sending, Sent, Dead }
+);
+
+impl Mode {
+    /// The mode this registrant attends `session` in, or `None` if they cannot.
+    pub fn at(self, session: AttendanceMode) -> Option<Mode> {
+        match (self, session) {
+            (_, AttendanceMode::Virtual) => Some(Mode::Virtual),
+            (Mode::OnSite, _) => Some(Mode::OnSite),
+            (Mode::Virtual, AttendanceMode::Hybrid) => Some(Mode::Virtual),
+            (Mode::Virtual, AttendanceMode::OnSite) => None,
+        }
+    }
+}
+
 impl AttendanceMode {
     /// Whether someone attending in `self` mode can follow a session held in `session` mode.
     pub fn can_follow(self, session: AttendanceMode) -> bool {

@@ -20,6 +20,7 @@ use super::transport::Transport;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::db::entities::outbox;
+use crate::domain::vocab::MailStatus;
 
 /// After this many failed attempts an email is dead-lettered for an organiser to look at.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -99,7 +100,7 @@ fn outbox_row(mail: NewMail, now: DateTime<Utc>) -> outbox::ActiveModel {
         recipient: Set(mail.recipient),
         subject: Set(mail.subject),
         message: Set(mail.message),
-        status: Set("pending".to_owned()),
+        status: Set(MailStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),
@@ -228,7 +229,7 @@ async fn send_and_record(state: &Courier, row: outbox::Model) -> Result<Outcome,
 pub async fn due_count(state: &Courier) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Status.eq(MailStatus::Pending))
         .filter(outbox::Column::NextAttemptAt.lte(state.clock.now()))
         .count(&state.db.conn)
         .await

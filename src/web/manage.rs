@@ -13,14 +13,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{page, render, words};
 use crate::app::AppState;
-use crate::app::registration::register::Mode;
 use crate::app::registration::self_service::{
     RegistrationChanges, cancel_by_token, erase_by_token, update_by_token, view_by_token,
 };
-use crate::db::columns::stored;
 use crate::db::queries;
 use crate::domain::format::zoned_times;
 use crate::domain::text::UiLanguage;
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
@@ -56,7 +57,7 @@ async fn render_manage(
             .filter(|v| !v.is_undefined())
             .map(|v| v.to_string())
     });
-    let zone: Zone = stored(&view.timezone, "registrations.timezone")?;
+    let zone: Zone = view.timezone;
     let own = DisplayZone::named(zone);
     let offered: Vec<Offered> = queries::sessions_of_event(&state.db.conn, event.id, false)
         .await?
@@ -65,7 +66,7 @@ async fn render_manage(
             chosen: view
                 .sessions
                 .iter()
-                .any(|seat| seat.session_id == s.id && seat.status != "cancelled"),
+                .any(|seat| seat.session_id == s.id && seat.status != SeatStatus::Cancelled),
             time: zoned_times(&own, s.starts_at, s.ends_at, lang).text,
             id: s.id,
             title: s.title,
@@ -77,7 +78,7 @@ async fn render_manage(
             lang => lang.code(), t => t, event_title => &event.title, private => true,
             name => &view.name, status => &view.status, attendance => &view.attendance,
             sessions => &view.sessions, feed_url => &view.feed_url, offered => offered,
-            active => view.status == "active", base => format!("/r/{token}"), done => done, errors => errors,
+            active => view.status == RegistrationStatus::Active, base => format!("/r/{token}"), done => done, errors => errors,
         },
     )?;
     Ok((status, page(html)).into_response())

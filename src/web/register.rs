@@ -16,13 +16,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{Viewer, ViewerQuery, ZONE_NAMES, page, render, words};
 use crate::app::AppState;
-use crate::app::registration::register::{Mode, NewRegistration, register_attendee};
-use crate::db::columns::stored;
+use crate::app::registration::register::{NewRegistration, register_attendee};
 use crate::db::entities::event;
 use crate::db::queries;
 use crate::domain::format::zoned_times;
 use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
 use crate::domain::vocab::AttendanceMode;
+use crate::domain::vocab::Mode;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::http::HttpState;
@@ -50,7 +50,7 @@ struct OfferedSession {
     id: i64,
     title: String,
     time: String,
-    attendance: String,
+    attendance: AttendanceMode,
 }
 
 /// What the form shows besides the typed values.
@@ -75,12 +75,12 @@ async fn render_form(
         .parse::<Zone>()
         .ok()
         .or(viewer.zone)
-        .unwrap_or(stored(&event.timezone, "events.timezone")?);
+        .unwrap_or(event.timezone);
     let own = DisplayZone::named(zone);
     let sessions = queries::sessions_of_event(&state.db.conn, event.id, false).await?;
     let on_site_offered = sessions
         .iter()
-        .any(|s| s.attendance != AttendanceMode::Virtual.as_str());
+        .any(|s| s.attendance != AttendanceMode::Virtual);
     let offered: Vec<OfferedSession> = sessions
         .into_iter()
         .map(|s| OfferedSession {

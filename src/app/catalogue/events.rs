@@ -1,7 +1,6 @@
 //! Events: `/api/v1/events[/{slug}]`, and who organises them.
 
 use crate::app::AppState;
-use crate::db::columns::stored;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
 use crate::db::entities::user;
@@ -121,7 +120,8 @@ pub struct EventView {
     pub description: String,
     pub kind: EventKind,
     pub attendance: AttendanceMode,
-    pub timezone: String,
+    #[schema(value_type = String, example = "Europe/Istanbul")]
+    pub timezone: Zone,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub venue: Option<String>,
@@ -141,8 +141,8 @@ pub struct EventView {
 impl EventView {
     pub fn from_model(model: event::Model) -> AppResult<Self> {
         Ok(EventView {
-            kind: stored(&model.kind, "events.kind")?,
-            attendance: stored(&model.attendance, "events.attendance")?,
+            kind: model.kind,
+            attendance: model.attendance,
             display_zones: stored_json(&model.display_zones, "events.display_zones")?,
             questions: stored_json(&model.questions, "events.questions")?,
             documents: stored_json(&model.documents, "events.documents")?,
@@ -246,9 +246,9 @@ pub async fn insert_event(
         slug: Set(input.slug.as_str().to_owned()),
         title: Set(input.title.into_inner()),
         description: Set(input.description.unwrap_or_default()),
-        kind: Set(input.kind.as_str().to_owned()),
-        attendance: Set(input.attendance.as_str().to_owned()),
-        timezone: Set(input.timezone.name().to_owned()),
+        kind: Set(input.kind),
+        attendance: Set(input.attendance),
+        timezone: Set(input.timezone),
         starts_on: Set(input.starts_on),
         ends_on: Set(input.ends_on),
         venue: Set(clean(input.venue)),
@@ -323,13 +323,13 @@ pub async fn update_event(
         active.description = Set(description);
     }
     if let Some(kind) = changes.kind {
-        active.kind = Set(kind.as_str().to_owned());
+        active.kind = Set(kind);
     }
     if let Some(attendance) = changes.attendance {
-        active.attendance = Set(attendance.as_str().to_owned());
+        active.attendance = Set(attendance);
     }
     if let Some(zone) = changes.timezone {
-        active.timezone = Set(zone.name().to_owned());
+        active.timezone = Set(zone);
     }
     if let Some(venue) = changes.venue {
         active.venue = Set(clean(venue));

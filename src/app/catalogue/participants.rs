@@ -2,7 +2,6 @@
 //! `/api/v1/events/{slug}/sessions/{id}/participants[/{participant_id}]`.
 
 use crate::app::AppState;
-use crate::db::columns::stored;
 use crate::db::entities::event;
 use crate::db::entities::{participant, session, speaker};
 use crate::db::queries;
@@ -74,9 +73,9 @@ pub struct ParticipantView {
 impl ParticipantView {
     pub fn new(model: participant::Model, speaker: Option<&speaker::Model>) -> AppResult<Self> {
         Ok(ParticipantView {
-            role: stored(&model.role, "session_participants.role")?,
-            contribution: stored(&model.contribution, "session_participants.contribution")?,
-            status: stored(&model.status, "session_participants.status")?,
+            role: model.role,
+            contribution: model.contribution,
+            status: model.status,
             id: model.id,
             session_id: model.session_id,
             speaker_id: model.speaker_id,
@@ -97,7 +96,7 @@ impl ParticipantView {
 pub(crate) fn default_contribution(session: &session::Model, role: Role) -> Contribution {
     if role == Role::VideoMessage {
         Contribution::PreRecorded
-    } else if session.attendance == AttendanceMode::Virtual.as_str() {
+    } else if session.attendance == AttendanceMode::Virtual {
         Contribution::Remote
     } else {
         Contribution::Live
@@ -134,19 +133,13 @@ pub async fn insert_participant(
     let saved = participant::ActiveModel {
         session_id: Set(session.id),
         speaker_id: Set(speaker.id),
-        role: Set(input.role.as_str().to_owned()),
+        role: Set(input.role),
         talk_title: Set(clean(input.talk_title)),
         position: Set(order),
         contribution: Set(input
             .contribution
-            .unwrap_or_else(|| default_contribution(session, input.role))
-            .as_str()
-            .to_owned()),
-        status: Set(input
-            .status
-            .unwrap_or(ParticipantStatus::Proposed)
-            .as_str()
-            .to_owned()),
+            .unwrap_or_else(|| default_contribution(session, input.role))),
+        status: Set(input.status.unwrap_or(ParticipantStatus::Proposed)),
         status_changed_at: Set(now),
         note: Set(None),
         created_at: Set(now),
@@ -171,7 +164,7 @@ pub async fn update_participant(
     let speaker = queries::speaker_in_event(&*txn, event.id, current.speaker_id).await?;
     let mut active: participant::ActiveModel = current.into();
     if let Some(role) = changes.role {
-        active.role = Set(role.as_str().to_owned());
+        active.role = Set(role);
     }
     if let Some(title) = changes.talk_title {
         active.talk_title = Set(clean(title));
@@ -180,10 +173,10 @@ pub async fn update_participant(
         active.position = Set(order);
     }
     if let Some(contribution) = changes.contribution {
-        active.contribution = Set(contribution.as_str().to_owned());
+        active.contribution = Set(contribution);
     }
     if let Some(status) = changes.status {
-        active.status = Set(status.as_str().to_owned());
+        active.status = Set(status);
         active.status_changed_at = Set(state.clock.now());
     }
     let saved = active.update(&*txn).await?;

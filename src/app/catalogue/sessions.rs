@@ -4,7 +4,6 @@
 use crate::app::AppState;
 use crate::app::catalogue::participants::ParticipantView;
 use crate::app::notification as notify;
-use crate::db::columns::stored;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
 use crate::db::entities::{event, session, speaker};
@@ -131,9 +130,9 @@ impl SessionView {
         organiser_view: bool,
     ) -> AppResult<Self> {
         Ok(SessionView {
-            kind: stored(&model.kind, "sessions.kind")?,
-            attendance: stored(&model.attendance, "sessions.attendance")?,
-            status: stored(&model.status, "sessions.status")?,
+            kind: model.kind,
+            attendance: model.attendance,
+            status: model.status,
             questions: stored_json(&model.questions, "sessions.questions")?,
             interpretation_languages: stored_json(
                 &model.interpretation_languages,
@@ -162,10 +161,10 @@ pub fn calendar_facts(model: &session::Model) -> AppResult<CalendarFacts> {
         title: model.title.clone(),
         starts_at: model.starts_at,
         ends_at: model.ends_at,
-        attendance: stored(&model.attendance, "sessions.attendance")?,
+        attendance: model.attendance,
         room_id: model.room_id,
         online_url: model.online_url.clone(),
-        status: stored(&model.status, "sessions.status")?,
+        status: model.status,
     })
 }
 
@@ -224,7 +223,7 @@ pub(crate) fn seats(errors: &mut FieldErrors, capacity: Option<u32>) -> Option<i
 }
 
 pub(crate) fn event_zone(event: &event::Model) -> AppResult<Zone> {
-    stored(&event.timezone, "events.timezone")
+    Ok(event.timezone)
 }
 
 pub async fn insert_session(
@@ -257,15 +256,12 @@ pub async fn insert_session(
     Ok(session::ActiveModel {
         event_id: Set(event.id),
         title: Set(input.title.into_inner()),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         description: Set(input.description.unwrap_or_default()),
         questions: Set(to_json(&questions)),
         starts_at: Set(starts_at),
         ends_at: Set(ends_at),
-        attendance: Set(input
-            .attendance
-            .map(|a| a.as_str().to_owned())
-            .unwrap_or_else(|| event.attendance.clone())),
+        attendance: Set(input.attendance.unwrap_or(event.attendance)),
         room_id: Set(input.room_id),
         online_url: Set(input.online_url.map(WebUrl::into_inner)),
         capacity: Set(capacity),
@@ -276,11 +272,7 @@ pub async fn insert_session(
         interpretation_languages: Set(to_json(&interpretation)),
         streamed: Set(input.streamed),
         recorded: Set(input.recorded),
-        status: Set(input
-            .status
-            .unwrap_or(SessionStatus::Draft)
-            .as_str()
-            .to_owned()),
+        status: Set(input.status.unwrap_or(SessionStatus::Draft)),
         revision: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
@@ -358,7 +350,7 @@ pub async fn apply_session_changes(
         active.title.set_if_not_equals(title.into_inner());
     }
     if let Some(kind) = changes.kind {
-        active.kind.set_if_not_equals(kind.as_str().to_owned());
+        active.kind.set_if_not_equals(kind);
     }
     if let Some(description) = changes.description {
         active.description.set_if_not_equals(description);
@@ -369,9 +361,7 @@ pub async fn apply_session_changes(
         ));
     }
     if let Some(attendance) = changes.attendance {
-        active
-            .attendance
-            .set_if_not_equals(attendance.as_str().to_owned());
+        active.attendance.set_if_not_equals(attendance);
     }
     if let Some(room_id) = changes.room_id {
         active.room_id.set_if_not_equals(room_id);
@@ -404,7 +394,7 @@ pub async fn apply_session_changes(
         active.recorded.set_if_not_equals(recorded);
     }
     if let Some(status) = changes.status {
-        active.status.set_if_not_equals(status.as_str().to_owned());
+        active.status.set_if_not_equals(status);
     }
     active.starts_at.set_if_not_equals(starts_at);
     active.ends_at.set_if_not_equals(ends_at);
@@ -470,10 +460,10 @@ pub async fn delete_session(state: &AppState, event: event::Model, id: i64) -> A
     let txn = state.db.begin_write().await?;
     let doomed = queries::session_for_update(&*txn, event.id, id).await?;
     // Whoever holds a published entry gets a cancellation before the session disappears.
-    if doomed.status == SessionStatus::Published.as_str() {
+    if doomed.status == SessionStatus::Published {
         let cancelled = session::Model {
             revision: doomed.revision + 1,
-            status: SessionStatus::Cancelled.as_str().to_owned(),
+            status: SessionStatus::Cancelled,
             ..doomed.clone()
         };
         notify::session_changed(

@@ -91,7 +91,8 @@ pub struct SpeakerView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     pub language: String,
-    pub timezone: String,
+    #[schema(value_type = String, example = "Europe/Istanbul")]
+    pub timezone: Zone,
     /// The speaker's personal calendar feed (their slots, with meeting links), for organisers
     /// to pass on; a path under the public URL.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -161,10 +162,7 @@ pub async fn insert_speaker(
             .language
             .map(|l| l.as_str().to_owned())
             .unwrap_or_else(|| event.default_language.clone())),
-        timezone: Set(input
-            .timezone
-            .map(|z| z.name().to_owned())
-            .unwrap_or_else(|| event.timezone.clone())),
+        timezone: Set(input.timezone.unwrap_or(event.timezone)),
         created_at: Set(now),
         updated_at: Set(now),
         feed_token: Set(Some(crate::security::new_token())),
@@ -213,7 +211,7 @@ pub async fn update_speaker(
         active.language = Set(v.as_str().to_owned());
     }
     if let Some(v) = changes.timezone {
-        active.timezone = Set(v.name().to_owned());
+        active.timezone = Set(v);
     }
     active.updated_at = Set(state.clock.now());
     let saved = active.update(&*txn).await?;

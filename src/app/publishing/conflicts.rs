@@ -2,7 +2,6 @@
 //! from the pure checks in `domain::conflicts`.
 
 use crate::app::AppState;
-use crate::db::columns::stored;
 use crate::db::entities::{event, participant, session, speaker};
 use crate::db::queries;
 use crate::domain::conflicts::{
@@ -52,7 +51,7 @@ pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<C
     let sessions: Vec<session::Model> = queries::sessions_of_event(db, event.id, true)
         .await?
         .into_iter()
-        .filter(|s| s.status != SessionStatus::Cancelled.as_str())
+        .filter(|s| s.status != SessionStatus::Cancelled)
         .collect();
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
     let speakers: HashMap<i64, speaker::Model> = queries::speakers_of_event(db, event.id)
@@ -70,10 +69,10 @@ pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<C
             speaker_id: p.speaker_id,
             person: person_key(person),
             name: person.name.clone(),
-            role: stored(&p.role, "session_participants.role")?,
-            contribution: stored(&p.contribution, "session_participants.contribution")?,
-            status: stored(&p.status, "session_participants.status")?,
-            zone: stored(&person.timezone, "speakers.timezone")?,
+            role: p.role,
+            contribution: p.contribution,
+            status: p.status,
+            zone: person.timezone,
             available: availability
                 .speakers
                 .get(&p.speaker_id)
@@ -106,7 +105,7 @@ pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<C
                 else {
                     continue;
                 };
-                if other.status != SessionStatus::Published.as_str() {
+                if other.status != SessionStatus::Published {
                     continue;
                 }
                 let other_event = queries::event_for_read(db, other.event_id).await?;
@@ -124,7 +123,7 @@ pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<C
         .into_iter()
         .map(|s| {
             Ok(SessionFacts {
-                attendance: stored(&s.attendance, "sessions.attendance")?,
+                attendance: s.attendance,
                 room: s.room_id.and_then(|id| rooms.get(&id).cloned()),
                 has_link: s.online_url.is_some(),
                 id: s.id,
@@ -138,7 +137,7 @@ pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<C
     let event_facts = EventFacts {
         starts_on: event.starts_on,
         ends_on: event.ends_on,
-        zone: stored(&event.timezone, "events.timezone")?,
+        zone: event.timezone,
     };
     let conflicts = find_conflicts(&event_facts, &facts, &slots, &elsewhere);
     Ok(ConflictReport {
@@ -190,13 +189,13 @@ pub async fn publish(state: &AppState, event_id: i64, publisher_id: i64) -> AppR
     let drafts: Vec<i64> = queries::sessions_of_event(&*txn, event.id, true)
         .await?
         .into_iter()
-        .filter(|s| s.status == SessionStatus::Draft.as_str())
+        .filter(|s| s.status == SessionStatus::Draft)
         .map(|s| s.id)
         .collect();
     session::Entity::update_many()
         .col_expr(
             session::Column::Status,
-            sea_orm::sea_query::Expr::value(SessionStatus::Published.as_str()),
+            sea_orm::sea_query::Expr::value(SessionStatus::Published),
         )
         .col_expr(
             session::Column::UpdatedAt,

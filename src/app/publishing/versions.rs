@@ -29,7 +29,7 @@ pub async fn current_snapshot(
     let sessions: Vec<_> = queries::sessions_of_event(db, event.id, true)
         .await?
         .into_iter()
-        .filter(|s| s.status != SessionStatus::Draft.as_str())
+        .filter(|s| s.status != SessionStatus::Draft)
         .collect();
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
     let rooms: HashMap<i64, String> = queries::rooms_of_event(db, event.id)

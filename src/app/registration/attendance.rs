@@ -4,7 +4,6 @@
 use crate::app::AppState;
 use crate::app::registration::capacity::confirmed_count;
 use crate::app::registration::capacity::onsite_capacity;
-use crate::app::registration::register::Mode;
 use crate::app::registration::views::RegistrationView;
 use crate::app::registration::views::registration_view;
 use crate::app::registration::waitlist::invite_to_seat;
@@ -13,6 +12,9 @@ use crate::app::registration::waitlist::release_seat;
 use crate::db::entities::attendance;
 use crate::db::entities::registration;
 use crate::db::queries;
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 use crate::error::AppError;
 use crate::error::AppResult;
 use sea_orm::{ActiveModelTrait, Set};
@@ -28,7 +30,7 @@ pub struct RegistrationSearch {
     /// Matches name, email, organisation, city or country (case-insensitive).
     pub q: Option<String>,
     /// `active`, `cancelled` or `erased`.
-    pub status: Option<String>,
+    pub status: Option<RegistrationStatus>,
 }
 
 pub(crate) async fn matching(
@@ -71,7 +73,7 @@ pub(crate) async fn matching(
 #[derive(Serialize, ToSchema)]
 pub struct AttendanceReport {
     pub registrations: u64,
-    pub by_mode: BTreeMap<String, u64>,
+    pub by_mode: BTreeMap<Mode, u64>,
     pub sessions: Vec<SessionCounts>,
     /// Which cities took part (active registrations), most first.
     pub cities: Vec<PlaceCount>,
@@ -154,7 +156,7 @@ pub async fn decide_seat(
         .filter(registration::Column::EventId.eq(event.id))
         .one(&*txn)
         .await?
-        .filter(|r| r.status == "active")
+        .filter(|r| r.status == RegistrationStatus::Active)
         .ok_or(AppError::NotFound("registration"))?;
     let seat = attendance::Entity::find()
         .filter(attendance::Column::RegistrationId.eq(model.id))
@@ -164,10 +166,10 @@ pub async fn decide_seat(
         .ok_or(AppError::NotFound("seat"))?;
     let session = queries::session_for_update(&*txn, event.id, session_id).await?;
     match decision.action {
-        SeatAction::Confirm if seat.status != "confirmed" => {
+        SeatAction::Confirm if seat.status != SeatStatus::Confirmed => {
             let seat_id = seat.id;
             let mut active: attendance::ActiveModel = seat.into();
-            active.status = Set("confirmed".into());
+            active.status = Set(SeatStatus::Confirmed);
             active.updated_at = Set(now);
             active.update(&*txn).await?;
             let facts =
@@ -175,7 +177,7 @@ pub async fn decide_seat(
                     .await?;
             invite_to_seat(&*txn, state, &event, &facts, &session, &model, seat_id).await?;
         }
-        SeatAction::Cancel if seat.status != "cancelled" => {
+        SeatAction::Cancel if seat.status != SeatStatus::Cancelled => {
             if let Some(freed) = release_seat(&*txn, state, &event, &model, seat, now).await? {
                 promote_waitlist(&*txn, state, &event, &freed, now).await?;
             }
@@ -193,14 +195,14 @@ pub async fn attendance_report(state: &AppState, event_id: i64) -> AppResult<Att
     let db = &state.db.conn;
     let active = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event_id))
-        .filter(registration::Column::Status.eq("active"))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Active))
         .all(db)
         .await?;
     let mut by_mode = BTreeMap::new();
     let mut cities = BTreeMap::new();
     let mut countries = BTreeMap::new();
     for r in &active {
-        *by_mode.entry(r.attendance.clone()).or_insert(0) += 1;
+        *by_mode.entry(r.attendance).or_insert(0) += 1;
         if let Some(city) = &r.city {
             *cities.entry((city.clone(), r.country.clone())).or_insert(0) += 1;
         }
@@ -212,7 +214,7 @@ pub async fn attendance_report(state: &AppState, event_id: i64) -> AppResult<Att
     for session in queries::sessions_of_event(db, event_id, true).await? {
         let waitlist: Vec<i64> = attendance::Entity::find()
             .filter(attendance::Column::SessionId.eq(session.id))
-            .filter(attendance::Column::Status.eq("waitlisted"))
+            .filter(attendance::Column::Status.eq(SeatStatus::Waitlisted))
             .order_by_asc(attendance::Column::UpdatedAt)
             .order_by_asc(attendance::Column::Id)
             .all(db)

@@ -1,8 +1,10 @@
 //! The capacity rules: how many seats a session has on site, how many places the event has per
 //! mode, and whether a new seat is confirmed or waits.
 
-use super::register::Mode;
 use crate::db::entities::{attendance, event, registration, room, session};
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 use crate::error::AppResult;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -32,7 +34,7 @@ pub(crate) async fn confirmed_count(
     Ok(attendance::Entity::find()
         .filter(attendance::Column::SessionId.eq(session_id))
         .filter(attendance::Column::Mode.eq(mode.as_str()))
-        .filter(attendance::Column::Status.eq("confirmed"))
+        .filter(attendance::Column::Status.eq(SeatStatus::Confirmed))
         .count(db)
         .await? as i64)
 }
@@ -62,7 +64,7 @@ pub(crate) async fn event_places(
     };
     let mut query = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event.id))
-        .filter(registration::Column::Status.eq("active"))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Active))
         .filter(registration::Column::Attendance.eq(mode.as_str()));
     if let Some(id) = excluding {
         query = query.filter(registration::Column::Id.ne(id));
@@ -90,12 +92,12 @@ pub(crate) async fn seat_status(
     session: &session::Model,
     mode: Mode,
     event_room: bool,
-) -> AppResult<&'static str> {
+) -> AppResult<SeatStatus> {
     if !event_room {
-        return Ok("waitlisted");
+        return Ok(SeatStatus::Waitlisted);
     }
     if mode == Mode::Virtual || !is_full(onsite_seats(db, session).await?) {
-        return Ok("confirmed");
+        return Ok(SeatStatus::Confirmed);
     }
-    Ok("waitlisted")
+    Ok(SeatStatus::Waitlisted)
 }

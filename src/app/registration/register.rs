@@ -6,12 +6,13 @@ use super::waitlist::invitation_for_seat;
 use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::app::registration::seating::Decision;
-use crate::db::columns::stored;
 use crate::db::entities::{attendance, event, registration, session};
 use crate::domain::format::zoned_times;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
-use crate::domain::vocab::AttendanceMode;
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::{SessionFacts, SessionLine, registration_email};
@@ -19,35 +20,8 @@ use crate::mail::outbox::NewMail;
 use crate::security;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
-
-/// How a registrant takes part in the event as a whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Virtual,
-    OnSite,
-}
-
-impl Mode {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Mode::Virtual => "virtual",
-            Mode::OnSite => "on_site",
-        }
-    }
-
-    /// The mode this registrant attends `session` in, or `None` if they cannot.
-    pub(crate) fn at(self, session: AttendanceMode) -> Option<Mode> {
-        match (self, session) {
-            (_, AttendanceMode::Virtual) => Some(Mode::Virtual),
-            (Mode::OnSite, _) => Some(Mode::OnSite),
-            (Mode::Virtual, AttendanceMode::Hybrid) => Some(Mode::Virtual),
-            (Mode::Virtual, AttendanceMode::OnSite) => None,
-        }
-    }
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -129,9 +103,7 @@ pub(crate) fn sessions_asked_for(
     match &input.session_ids {
         None => {
             for session in published {
-                let mode = input
-                    .attendance
-                    .at(stored(&session.attendance, "sessions.attendance")?);
+                let mode = input.attendance.at(session.attendance);
                 if let Some(mode) = mode {
                     chosen.push((session.clone(), mode));
                 }
@@ -145,10 +117,7 @@ pub(crate) fn sessions_asked_for(
                         format!("this event has no published session {id}"),
                     ));
                 };
-                let Some(mode) = input
-                    .attendance
-                    .at(stored(&session.attendance, "sessions.attendance")?)
-                else {
+                let Some(mode) = input.attendance.at(session.attendance) else {
                     return Err(AppError::invalid(
                         format!("session_ids[{index}]"),
                         "this session is on site only; register on_site to attend it",
@@ -194,17 +163,14 @@ impl Application {
             organisation: Set(clean(input.organisation.clone())),
             city: Set(clean(input.city.clone())),
             country: Set(clean(input.country.clone())),
-            attendance: Set(input.attendance.as_str().to_owned()),
+            attendance: Set(input.attendance),
             language: Set(input
                 .language
                 .as_ref()
                 .map(|l| l.as_str().to_owned())
                 .unwrap_or_else(|| event.default_language.clone())),
-            timezone: Set(input
-                .timezone
-                .map(|z| z.name().to_owned())
-                .unwrap_or_else(|| event.timezone.clone())),
-            status: Set("active".into()),
+            timezone: Set(input.timezone.unwrap_or(event.timezone)),
+            status: Set(RegistrationStatus::Active),
             manage_token_hash: Set(security::token_hash(&self.manage_token)),
             feed_token: Set(security::new_token()),
             created_at: Set(now),
@@ -224,7 +190,7 @@ pub(crate) fn registration_mails(
     manage_token: &str,
     sessions: &[(session::Model, Mode)],
     facts: &[SessionFacts],
-    statuses: &[&str],
+    statuses: &[SeatStatus],
     seats: &[&attendance::Model],
 ) -> AppResult<Vec<NewMail>> {
     let mut mails = Vec::new();
@@ -232,7 +198,7 @@ pub(crate) fn registration_mails(
     let recipient = notify::registrant(saved)?;
     let own = DisplayZone::named(recipient.zone);
     for (((session, _), facts), status) in sessions.iter().zip(facts).zip(statuses) {
-        if *status == "confirmed" {
+        if *status == SeatStatus::Confirmed {
             // Matched by session, not by position: the database need not return rows in order.
             let Some(seat) = seats.iter().find(|seat| seat.session_id == session.id) else {
                 return Err(AppError::Internal(anyhow::anyhow!(
@@ -248,8 +214,8 @@ pub(crate) fn registration_mails(
             title: session.title.clone(),
             time: zoned_times(&own, session.starts_at, session.ends_at, recipient.lang).text,
             status: match (*status, recipient.lang) {
-                ("confirmed", UiLanguage::Fr) => "confirmée".into(),
-                ("confirmed", UiLanguage::En) => "confirmed".into(),
+                (SeatStatus::Confirmed, UiLanguage::Fr) => "confirmée".into(),
+                (SeatStatus::Confirmed, UiLanguage::En) => "confirmed".into(),
                 (_, UiLanguage::Fr) => "liste d'attente".into(),
                 (_, UiLanguage::En) => "waitlisted".into(),
             },

@@ -13,10 +13,12 @@ use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::app::registration::capacity::{Taken, event_places, is_full, onsite_seats};
 use crate::app::registration::register::{
-    Application, Mode, NewRegistration, Plan, registration_mails, sessions_asked_for,
+    Application, NewRegistration, Plan, registration_mails, sessions_asked_for,
 };
 use crate::db::entities::{attendance, event, registration, session};
 use crate::db::queries::{self, ROW_LOCK};
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::SeatStatus;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::SessionFacts;
 use crate::mail::outbox::{ROWS_PER_STATEMENT, enqueue_all};
@@ -250,7 +252,7 @@ pub(crate) struct Seating<'a> {
     event: &'a event::Model,
     sessions: &'a [(session::Model, Mode)],
     facts: &'a [SessionFacts],
-    statuses: Vec<&'static str>,
+    statuses: Vec<SeatStatus>,
     waitlist_positions: Vec<Option<u64>>,
 }
 
@@ -366,9 +368,9 @@ pub(crate) async fn give_seats(
         let mut waitlist_positions = Vec::with_capacity(plan.sessions.len());
         for (session, session_mode) in &plan.sessions {
             let status = if !room_in_event {
-                "waitlisted"
+                SeatStatus::Waitlisted
             } else if *session_mode == Mode::Virtual {
-                "confirmed"
+                SeatStatus::Confirmed
             } else {
                 let seats = match seats_taken.get_mut(&session.id) {
                     Some(seats) => seats,
@@ -378,20 +380,20 @@ pub(crate) async fn give_seats(
                     }
                 };
                 if is_full(*seats) {
-                    "waitlisted"
+                    SeatStatus::Waitlisted
                 } else {
                     seats.1 += 1;
-                    "confirmed"
+                    SeatStatus::Confirmed
                 }
             };
             statuses.push(status);
-            waitlist_positions.push(if status == "waitlisted" {
+            waitlist_positions.push(if status == SeatStatus::Waitlisted {
                 let length = match waitlist_lengths.get_mut(&session.id) {
                     Some(length) => length,
                     None => {
                         let waiting = attendance::Entity::find()
                             .filter(attendance::Column::SessionId.eq(session.id))
-                            .filter(attendance::Column::Status.eq("waitlisted"))
+                            .filter(attendance::Column::Status.eq(SeatStatus::Waitlisted))
                             .count(&*txn)
                             .await?;
                         waitlist_lengths.entry(session.id).or_insert(waiting)
@@ -448,8 +450,8 @@ pub(crate) async fn give_seats(
                     move |((session, mode), status)| attendance::ActiveModel {
                         registration_id: sea_orm::Set(registration.id),
                         session_id: sea_orm::Set(session.id),
-                        mode: sea_orm::Set(mode.as_str().into()),
-                        status: sea_orm::Set((*status).into()),
+                        mode: sea_orm::Set(*mode),
+                        status: sea_orm::Set(*status),
                         created_at: sea_orm::Set(now),
                         updated_at: sea_orm::Set(now),
                         ..Default::default()

@@ -1,15 +1,16 @@
 //! The registrant's self-service through their private link: read, change, cancel, erase.
 
 use super::capacity::{event_places, is_full, seat_status};
-use super::register::Mode;
 use super::views::{RegistrationView, registration_view};
 use super::waitlist::{invite_to_seat, promote_waitlist, release_seat, release_seats};
 use crate::app::AppState;
 use crate::app::notification as notify;
-use crate::db::columns::stored;
 use crate::db::entities::{attendance, registration, session};
 use crate::db::queries;
 use crate::domain::text::LanguageCode;
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
 use crate::security;
@@ -29,7 +30,7 @@ pub(super) async fn by_token(
         .one(db)
         .await?;
     match found {
-        Some(model) if model.status != "erased" => Ok(model),
+        Some(model) if model.status != RegistrationStatus::Erased => Ok(model),
         _ => Err(AppError::NotFound("registration")),
     }
 }
@@ -68,14 +69,14 @@ pub async fn update_by_token(
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     let model = by_token(&*txn, token).await?;
-    if model.status != "active" {
+    if model.status != RegistrationStatus::Active {
         return Err(AppError::conflict(
             "status",
             "this registration is cancelled; register again to take part",
         ));
     }
     let event = queries::event_for_update(&*txn, model.event_id).await?;
-    let current_mode = if model.attendance == "on_site" {
+    let current_mode = if model.attendance == Mode::OnSite {
         Mode::OnSite
     } else {
         Mode::Virtual
@@ -99,8 +100,7 @@ pub async fn update_by_token(
                         format!("this event has no published session {id}"),
                     ));
                 };
-                let Some(seat_mode) = mode.at(stored(&session.attendance, "sessions.attendance")?)
-                else {
+                let Some(seat_mode) = mode.at(session.attendance) else {
                     return Err(AppError::invalid(
                         format!("session_ids[{index}]"),
                         "this session is on site only; switch to on_site to attend it",
@@ -113,10 +113,9 @@ pub async fn update_by_token(
         }
         // Keeping the same sessions under a new mode: those the new mode cannot follow are dropped.
         None => {
-            for seat in seats.iter().filter(|s| s.status != "cancelled") {
+            for seat in seats.iter().filter(|s| s.status != SeatStatus::Cancelled) {
                 if let Some(session) = published.iter().find(|s| s.id == seat.session_id)
-                    && let Some(seat_mode) =
-                        mode.at(stored(&session.attendance, "sessions.attendance")?)
+                    && let Some(seat_mode) = mode.at(session.attendance)
                 {
                     wanted.push((session.clone(), seat_mode));
                 }
@@ -128,10 +127,10 @@ pub async fn update_by_token(
 
     let mut freed: HashMap<i64, session::Model> = HashMap::new();
     let mut kept: Vec<i64> = Vec::new();
-    for seat in seats.iter().filter(|s| s.status != "cancelled") {
+    for seat in seats.iter().filter(|s| s.status != SeatStatus::Cancelled) {
         let keep = wanted
             .iter()
-            .any(|(s, m)| s.id == seat.session_id && m.as_str() == seat.mode);
+            .any(|(s, m)| s.id == seat.session_id && *m == seat.mode);
         if keep {
             kept.push(seat.session_id);
         } else if let Some(session) =
@@ -145,8 +144,8 @@ pub async fn update_by_token(
         let seat = match seats.iter().find(|s| s.session_id == session.id) {
             Some(old) => {
                 let mut active: attendance::ActiveModel = old.clone().into();
-                active.mode = Set(seat_mode.as_str().into());
-                active.status = Set(status.into());
+                active.mode = Set(*seat_mode);
+                active.status = Set(status);
                 active.updated_at = Set(now);
                 active.update(&*txn).await?
             }
@@ -154,8 +153,8 @@ pub async fn update_by_token(
                 attendance::ActiveModel {
                     registration_id: Set(model.id),
                     session_id: Set(session.id),
-                    mode: Set(seat_mode.as_str().into()),
-                    status: Set(status.into()),
+                    mode: Set(*seat_mode),
+                    status: Set(status),
                     created_at: Set(now),
                     updated_at: Set(now),
                     ..Default::default()
@@ -164,7 +163,7 @@ pub async fn update_by_token(
                 .await?
             }
         };
-        if status == "confirmed" {
+        if status == SeatStatus::Confirmed {
             let facts = notify::session_facts(&*txn, &state, &event, session, true).await?;
             invite_to_seat(&*txn, &state, &event, &facts, session, &model, seat.id).await?;
         }
@@ -173,9 +172,9 @@ pub async fn update_by_token(
         promote_waitlist(&*txn, &state, &event, session, now).await?;
     }
     let mut active: registration::ActiveModel = model.into();
-    active.attendance = Set(mode.as_str().into());
+    active.attendance = Set(mode);
     if let Some(zone) = changes.timezone {
-        active.timezone = Set(zone.name().to_owned());
+        active.timezone = Set(zone);
     }
     if let Some(language) = changes.language {
         active.language = Set(language.as_str().to_owned());
@@ -197,7 +196,7 @@ pub async fn cancel_by_token(state: &AppState, token: &str) -> AppResult<Registr
     let event = queries::event_for_update(&*txn, model.event_id).await?;
     release_seats(&*txn, &state, &event, &model, now).await?;
     let mut active: registration::ActiveModel = model.into();
-    active.status = Set("cancelled".into());
+    active.status = Set(RegistrationStatus::Cancelled);
     active.updated_at = Set(now);
     let saved = active.update(&*txn).await?;
     let view = registration_view(&*txn, &state, saved, None).await?;
@@ -228,11 +227,11 @@ pub async fn erase_by_token(state: &AppState, token: &str) -> AppResult<()> {
     active.organisation = Set(None);
     active.city = Set(None);
     active.country = Set(None);
-    active.status = Set("erased".into());
+    active.status = Set(RegistrationStatus::Erased);
     active.manage_token_hash = Set(security::token_hash(&security::new_token()));
     active.feed_token = Set(security::new_token());
     // Even the zone can say where someone lives.
-    active.timezone = Set("UTC".into());
+    active.timezone = Set(Zone::from(chrono_tz::UTC));
     active.updated_at = Set(now);
     active.update(&*txn).await?;
     txn.commit_attendance().await?;

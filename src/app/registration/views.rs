@@ -1,12 +1,13 @@
 //! What a registrant sees of their registration: its seats in their zone and language.
 
-use super::register::Mode;
 use crate::app::AppState;
 use crate::app::notification as notify;
-use crate::db::columns::stored;
 use crate::db::entities::{attendance, registration, session};
 use crate::domain::format::{ZonedTimes, zoned_times};
 use crate::domain::text::UiLanguage;
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ pub struct SeatView {
     pub title: String,
     pub mode: Mode,
     /// `confirmed`, `waitlisted` or `cancelled`.
-    pub status: String,
+    pub status: SeatStatus,
     /// Place in the waitlist (1 = next), when waitlisted.
     pub waitlist_position: Option<u64>,
     pub times: ZonedTimes,
@@ -39,9 +40,10 @@ pub struct RegistrationView {
     pub country: Option<String>,
     pub attendance: Mode,
     pub language: String,
-    pub timezone: String,
+    #[schema(value_type = String, example = "Europe/Istanbul")]
+    pub timezone: Zone,
     /// `active`, `cancelled` or `erased`.
-    pub status: String,
+    pub status: RegistrationStatus,
     pub sessions: Vec<SeatView>,
     /// The private self-service link; only in the answer that created the registration
     /// (and in the confirmation email): it is stored hashed.
@@ -79,7 +81,7 @@ pub(crate) async fn registration_view(
         let Some(session) = of_seats.get(&seat.session_id) else {
             continue;
         };
-        let waitlist_position = if seat.status == "waitlisted" {
+        let waitlist_position = if seat.status == SeatStatus::Waitlisted {
             Some(waitlist_position(db, &seat).await?)
         } else {
             None
@@ -108,7 +110,7 @@ pub(crate) fn assemble_view(
     seats: Vec<SeatShown>,
     manage_token: Option<&str>,
 ) -> AppResult<RegistrationView> {
-    let zone: Zone = stored(&model.timezone, "registrations.timezone")?;
+    let zone: Zone = model.timezone;
     let own = DisplayZone::named(zone);
     let lang = UiLanguage::for_code(&model.language);
     let sessions = seats
@@ -122,15 +124,15 @@ pub(crate) fn assemble_view(
             SeatView {
                 session_id: session.id,
                 title: session.title.clone(),
-                mode: if seat.mode == "on_site" {
+                mode: if seat.mode == Mode::OnSite {
                     Mode::OnSite
                 } else {
                     Mode::Virtual
                 },
-                online_url: session
-                    .online_url
-                    .clone()
-                    .filter(|_| seat.status == "confirmed" && model.status == "active"),
+                online_url: session.online_url.clone().filter(|_| {
+                    seat.status == SeatStatus::Confirmed
+                        && model.status == RegistrationStatus::Active
+                }),
                 status: seat.status,
                 waitlist_position,
                 times: zoned_times(&own, session.starts_at, session.ends_at, lang),
@@ -139,7 +141,7 @@ pub(crate) fn assemble_view(
         .collect();
     Ok(RegistrationView {
         id: model.id,
-        attendance: if model.attendance == "on_site" {
+        attendance: if model.attendance == Mode::OnSite {
             Mode::OnSite
         } else {
             Mode::Virtual
@@ -172,7 +174,7 @@ pub(super) async fn waitlist_position(
                 .and(attendance::Column::Id.lte(seat.id)));
     Ok(attendance::Entity::find()
         .filter(attendance::Column::SessionId.eq(seat.session_id))
-        .filter(attendance::Column::Status.eq("waitlisted"))
+        .filter(attendance::Column::Status.eq(SeatStatus::Waitlisted))
         .filter(earlier)
         .count(db)
         .await?)

@@ -2,11 +2,12 @@
 //! released one, and the waitlist served first come first served.
 
 use super::capacity::{confirmed_count, onsite_capacity};
-use super::register::Mode;
 use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::db::entities::{attendance, event, registration, session};
 use crate::db::queries;
+use crate::domain::vocab::Mode;
+use crate::domain::vocab::SeatStatus;
 use crate::domain::vocab::SessionStatus;
 use crate::error::AppResult;
 use crate::mail::compose::{SessionFacts, SessionMail};
@@ -76,7 +77,7 @@ pub(crate) async fn promote_waitlist(
     }
     let waiting = attendance::Entity::find()
         .filter(attendance::Column::SessionId.eq(session.id))
-        .filter(attendance::Column::Status.eq("waitlisted"))
+        .filter(attendance::Column::Status.eq(SeatStatus::Waitlisted))
         .order_by_asc(attendance::Column::UpdatedAt)
         .order_by_asc(attendance::Column::Id)
         .all(db)
@@ -94,7 +95,7 @@ pub(crate) async fn promote_waitlist(
         };
         let seat_id = seat.id;
         let mut active: attendance::ActiveModel = seat.into();
-        active.status = Set("confirmed".into());
+        active.status = Set(SeatStatus::Confirmed);
         active.updated_at = Set(now);
         active.update(db).await?;
         let key = format!("attendance-{seat_id}-rev-{}-promoted", session.revision);
@@ -127,16 +128,16 @@ pub async fn release_seat(
 ) -> AppResult<Option<session::Model>> {
     let session = queries::session_for_update(db, event.id, seat.session_id).await?;
     let mut freed = None;
-    if seat.status == "confirmed" && session.status == SessionStatus::Published.as_str() {
+    if seat.status == SeatStatus::Confirmed && session.status == SessionStatus::Published {
         let facts = notify::session_facts(db, state, event, &session, false).await?;
         let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
         notify::mail_attendee(db, state, event, &facts, model, SessionMail::Cancel, key).await?;
-        if seat.mode == "on_site" {
+        if seat.mode == Mode::OnSite {
             freed = Some(session);
         }
     }
     let mut active: attendance::ActiveModel = seat.into();
-    active.status = Set("cancelled".into());
+    active.status = Set(SeatStatus::Cancelled);
     active.updated_at = Set(now);
     active.update(db).await?;
     Ok(freed)
@@ -152,7 +153,7 @@ pub(super) async fn release_seats(
 ) -> AppResult<()> {
     let seats = attendance::Entity::find()
         .filter(attendance::Column::RegistrationId.eq(model.id))
-        .filter(attendance::Column::Status.ne("cancelled"))
+        .filter(attendance::Column::Status.ne(SeatStatus::Cancelled))
         .order_by_asc(attendance::Column::SessionId)
         .all(db)
         .await?;

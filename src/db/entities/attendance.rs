@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vocab::{Mode, SeatStatus};
+
 /// One registrant at one session: their mode and whether they hold a seat or wait for one.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "attendances")]
@@ -8,9 +10,9 @@ pub struct Model {
     pub id: i64,
     pub registration_id: i64,
     pub session_id: i64,
-    pub mode: String,
+    pub mode: Mode,
     /// `confirmed`, `waitlisted` or `cancelled`; the waitlist is served in id order.
-    pub status: String,
+    pub status: SeatStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,5 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vocab::{AttendanceMode, EventKind};
+use crate::domain::zone::Zone;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "events")]
 pub struct Model {
@@ -9,9 +12,9 @@ pub struct Model {
     pub slug: String,
     pub title: String,
     pub description: String,
-    pub kind: String,
-    pub attendance: String,
-    pub timezone: String,
+    pub kind: EventKind,
+    pub attendance: AttendanceMode,
+    pub timezone: Zone,
     pub starts_on: Date,
     pub ends_on: Date,
     pub venue: Option<String>,

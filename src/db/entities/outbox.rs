@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vocab::MailStatus;
+
 /// An email waiting to leave, written in the same transaction as the change that caused it.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
@@ -17,7 +19,7 @@ pub struct Model {
     /// The complete RFC 5322 message, rendered when queued.
     pub message: String,
     /// `pending`, `sending`, `sent` or `dead`.
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     /// A claim by a worker; a claim that outlives it (crashed worker) is taken over.

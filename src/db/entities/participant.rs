@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vocab::{Contribution, ParticipantStatus, Role};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "session_participants")]
 pub struct Model {
@@ -7,12 +9,12 @@ pub struct Model {
     pub id: i64,
     pub session_id: i64,
     pub speaker_id: i64,
-    pub role: String,
+    pub role: Role,
     pub talk_title: Option<String>,
     /// Printing order within the session (the API calls it `order`).
     pub position: i32,
-    pub contribution: String,
-    pub status: String,
+    pub contribution: Contribution,
+    pub status: ParticipantStatus,
     pub status_changed_at: DateTimeUtc,
     pub note: Option<String>,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vocab::{Mode, RegistrationStatus};
+use crate::domain::zone::Zone;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "registrations")]
 pub struct Model {
@@ -13,11 +16,11 @@ pub struct Model {
     pub city: Option<String>,
     pub country: Option<String>,
     /// `virtual` or `on_site`.
-    pub attendance: String,
+    pub attendance: Mode,
     pub language: String,
-    pub timezone: String,
+    pub timezone: Zone,
     /// `active`, `cancelled` or `erased`.
-    pub status: String,
+    pub status: RegistrationStatus,
     /// SHA-256 of the private management token; the token itself is only ever emailed.
     pub manage_token_hash: String,
     /// Unguessable name of the personal calendar feed (a read-only capability, kept as is so

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
@@ -7,13 +9,13 @@ pub struct Model {
     pub id: i64,
     pub event_id: i64,
     pub title: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub description: String,
     /// Guiding questions, in order.
     pub questions: Json,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
-    pub attendance: String,
+    pub attendance: AttendanceMode,
     pub room_id: Option<i64>,
     /// Only ever shown to organisers and confirmed registrants.
     pub online_url: Option<String>,
@@ -22,7 +24,7 @@ pub struct Model {
     pub interpretation_languages: Json,
     pub streamed: bool,
     pub recorded: bool,
-    pub status: String,
+    pub status: SessionStatus,
     /// Calendar SEQUENCE: bumped whenever a published session changes in a way attendees must see.
     pub revision: i32,
     /// Identifier in exchanged schedules (frab `guid`); derived from the id when not imported.

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::zone::Zone;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "speakers")]
 pub struct Model {
@@ -15,7 +17,7 @@ pub struct Model {
     pub country: Option<String>,
     pub email: Option<String>,
     pub language: String,
-    pub timezone: String,
+    pub timezone: Zone,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Unguessable name of the speaker's personal calendar feed.
