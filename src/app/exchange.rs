@@ -79,7 +79,12 @@ pub async fn schedule_of(
                 .remove(&s.id)
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|p| !matches!(p.status.as_str(), "declined" | "withdrawn"))
+                .filter(|p| {
+                    !matches!(
+                        p.status,
+                        ParticipantStatus::Declined | ParticipantStatus::Withdrawn
+                    )
+                })
                 .filter_map(|p| {
                     let person = speakers.get(&p.speaker_id)?;
                     Some(PersonEntry {

@@ -42,14 +42,14 @@ pub struct Retried {
 /// The event's queue: counts by state and the latest failures.
 pub async fn outbox_of(db: &impl ConnectionTrait, event_id: i64) -> AppResult<OutboxView> {
     let of_event = || outbox::Entity::find().filter(outbox::Column::EventId.eq(event_id));
-    let count = |status: &'static str| {
+    let count = |status: MailStatus| {
         of_event()
             .filter(outbox::Column::Status.eq(status))
             .count(db)
     };
     let failures = of_event()
         .filter(outbox::Column::LastError.is_not_null())
-        .filter(outbox::Column::Status.is_in(["dead", "pending"]))
+        .filter(outbox::Column::Status.is_in([MailStatus::Dead, MailStatus::Pending]))
         .order_by_desc(outbox::Column::Id)
         .limit(200)
         .all(db)
@@ -67,10 +67,10 @@ pub async fn outbox_of(db: &impl ConnectionTrait, event_id: i64) -> AppResult<Ou
         })
         .collect();
     Ok(OutboxView {
-        pending: count("pending").await?,
-        sending: count("sending").await?,
-        sent: count("sent").await?,
-        dead: count("dead").await?,
+        pending: count(MailStatus::Pending).await?,
+        sending: count(MailStatus::Sending).await?,
+        sent: count(MailStatus::Sent).await?,
+        dead: count(MailStatus::Dead).await?,
         failures,
     })
 }
@@ -79,7 +79,7 @@ pub async fn outbox_of(db: &impl ConnectionTrait, event_id: i64) -> AppResult<Ou
 pub async fn requeue_dead(state: &AppState, event_id: i64) -> AppResult<u64> {
     let txn = state.db.begin_write().await?;
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("pending"))
+        .col_expr(outbox::Column::Status, Expr::value(MailStatus::Pending))
         .col_expr(outbox::Column::Attempts, Expr::value(0))
         .col_expr(
             outbox::Column::NextAttemptAt,

@@ -129,10 +129,10 @@ pub struct DeliveryReport {
 async fn claim(state: &Courier, now: DateTime<Utc>) -> Result<Vec<outbox::Model>, DbErr> {
     let txn = state.db.begin_write().await?;
     let due = outbox::Column::Status
-        .eq("pending")
+        .eq(MailStatus::Pending)
         .and(outbox::Column::NextAttemptAt.lte(now));
     let lapsed = outbox::Column::Status
-        .eq("sending")
+        .eq(MailStatus::Sending)
         .and(outbox::Column::LockedUntil.lt(now));
     let rows = outbox::Entity::find()
         .filter(due.or(lapsed))
@@ -147,7 +147,7 @@ async fn claim(state: &Courier, now: DateTime<Utc>) -> Result<Vec<outbox::Model>
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let lease = now + Duration::seconds(state.lease_seconds);
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("sending"))
+        .col_expr(outbox::Column::Status, Expr::value(MailStatus::Sending))
         .col_expr(outbox::Column::LockedUntil, Expr::value(lease))
         .col_expr(
             outbox::Column::Attempts,
@@ -190,14 +190,14 @@ async fn send_and_record(state: &Courier, row: outbox::Model) -> Result<Outcome,
     let (update, outcome) = match result {
         Ok(()) => (
             update
-                .col_expr(outbox::Column::Status, Expr::value("sent"))
+                .col_expr(outbox::Column::Status, Expr::value(MailStatus::Sent))
                 .col_expr(outbox::Column::SentAt, Expr::value(Some(now))),
             Outcome::Sent,
         ),
         Err(failure) if failure.permanent || row.attempts >= MAX_ATTEMPTS => {
             tracing::warn!(id = row.id, recipient = %row.recipient, error = %failure.message, "email dead-lettered");
             let update = update
-                .col_expr(outbox::Column::Status, Expr::value("dead"))
+                .col_expr(outbox::Column::Status, Expr::value(MailStatus::Dead))
                 .col_expr(
                     outbox::Column::LastError,
                     Expr::value(Some(failure.message)),
@@ -207,7 +207,7 @@ async fn send_and_record(state: &Courier, row: outbox::Model) -> Result<Outcome,
         Err(failure) => {
             tracing::info!(id = row.id, attempts = row.attempts, error = %failure.message, "email will be retried");
             let update = update
-                .col_expr(outbox::Column::Status, Expr::value("pending"))
+                .col_expr(outbox::Column::Status, Expr::value(MailStatus::Pending))
                 .col_expr(
                     outbox::Column::NextAttemptAt,
                     Expr::value(now + backoff(row.attempts)),

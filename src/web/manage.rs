@@ -113,11 +113,7 @@ pub async fn update_form(
 ) -> AppResult<Response> {
     let form: ChangeForm = serde_html_form::from_bytes(&body)
         .map_err(|e| AppError::BadRequest(format!("unreadable form: {e}")))?;
-    let attendance = match form.attendance.as_str() {
-        "on_site" => Some(Mode::OnSite),
-        "virtual" => Some(Mode::Virtual),
-        _ => None,
-    };
+    let attendance = form.attendance.parse::<Mode>().ok();
     let ids: Vec<i64> = form
         .session_ids
         .iter()

@@ -170,9 +170,10 @@ fn read_form(form: &RegisterForm) -> Result<NewRegistration, Vec<FieldError>> {
         email.as_ref().map(|_| ()).map_err(|e| e.to_string()),
     );
     let attendance = match form.attendance.as_str() {
-        "on_site" => Ok(Mode::OnSite),
-        "virtual" | "" => Ok(Mode::Virtual),
-        _ => Err("choose online or on site".to_owned()),
+        "" => Ok(Mode::Virtual),
+        chosen => chosen
+            .parse::<Mode>()
+            .map_err(|_| "choose online or on site".to_owned()),
     };
     check(
         "attendance",

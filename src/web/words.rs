@@ -4,6 +4,9 @@
 use minijinja::{Value, context};
 
 use crate::domain::text::UiLanguage;
+use crate::domain::vocab::AttendanceMode;
+use crate::domain::vocab::RegistrationStatus;
+use crate::domain::vocab::SeatStatus;
 
 fn map(pairs: &[(&'static str, &'static str)]) -> Value {
     Value::from_iter(pairs.iter().copied())
@@ -19,9 +22,9 @@ pub fn words(lang: UiLanguage) -> Value {
             online => "En ligne", your_time => "Chez vous", pre_recorded => "message préenregistré",
             add_to_calendar => "Ajouter à mon agenda", nothing_published => "Le programme n'est pas encore publié.",
             kinds => map(&[("plenary", "Plénière"), ("dialogue", "Dialogue"), ("workshop", "Atelier"), ("panel", "Table ronde"), ("keynote", "Discours"), ("cultural", "Moment culturel"), ("networking", "Rencontres"), ("study_visit", "Visite d'étude"), ("break", "Pause"), ("other", "Autre")]),
-            modes => map(&[("virtual", "En ligne"), ("on_site", "Sur place"), ("hybrid", "Hybride")]),
-            statuses => map(&[("active", "active"), ("cancelled", "annulée"), ("erased", "effacée")]),
-            seat_statuses => map(&[("confirmed", "confirmée"), ("waitlisted", "liste d'attente"), ("cancelled", "annulée")]),
+            modes => map(&[(AttendanceMode::Virtual.as_str(), "En ligne"), (AttendanceMode::OnSite.as_str(), "Sur place"), (AttendanceMode::Hybrid.as_str(), "Hybride")]),
+            statuses => map(&[(RegistrationStatus::Active.as_str(), "active"), (RegistrationStatus::Cancelled.as_str(), "annulée"), (RegistrationStatus::Erased.as_str(), "effacée")]),
+            seat_statuses => map(&[(SeatStatus::Confirmed.as_str(), "confirmée"), (SeatStatus::Waitlisted.as_str(), "liste d'attente"), (SeatStatus::Cancelled.as_str(), "annulée")]),
             back_to_programme => "Retour au programme", fix_errors => "Merci de corriger ces points :", optional => "facultatif",
             name => "Nom complet", email => "Adresse e-mail", organisation => "Organisation", city => "Ville", country => "Pays",
             attendance => "Participation", sessions => "Séances",
@@ -53,9 +56,9 @@ pub fn words(lang: UiLanguage) -> Value {
             online => "Online", your_time => "Your time", pre_recorded => "pre-recorded message",
             add_to_calendar => "Add to calendar", nothing_published => "The programme is not published yet.",
             kinds => map(&[("plenary", "Plenary"), ("dialogue", "Dialogue"), ("workshop", "Workshop"), ("panel", "Panel"), ("keynote", "Keynote"), ("cultural", "Cultural moment"), ("networking", "Networking"), ("study_visit", "Study visit"), ("break", "Break"), ("other", "Other")]),
-            modes => map(&[("virtual", "Online"), ("on_site", "On site"), ("hybrid", "Hybrid")]),
-            statuses => map(&[("active", "active"), ("cancelled", "cancelled"), ("erased", "erased")]),
-            seat_statuses => map(&[("confirmed", "confirmed"), ("waitlisted", "waitlisted"), ("cancelled", "cancelled")]),
+            modes => map(&[(AttendanceMode::Virtual.as_str(), "Online"), (AttendanceMode::OnSite.as_str(), "On site"), (AttendanceMode::Hybrid.as_str(), "Hybrid")]),
+            statuses => map(&[(RegistrationStatus::Active.as_str(), "active"), (RegistrationStatus::Cancelled.as_str(), "cancelled"), (RegistrationStatus::Erased.as_str(), "erased")]),
+            seat_statuses => map(&[(SeatStatus::Confirmed.as_str(), "confirmed"), (SeatStatus::Waitlisted.as_str(), "waitlisted"), (SeatStatus::Cancelled.as_str(), "cancelled")]),
             back_to_programme => "Back to the programme", fix_errors => "Please fix the following:", optional => "optional",
             name => "Full name", email => "Email address", organisation => "Organisation", city => "City", country => "Country",
             attendance => "Attendance", sessions => "Sessions",

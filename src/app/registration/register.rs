@@ -222,10 +222,10 @@ pub(crate) fn registration_mails(
         });
     }
     let organiser = notify::organiser_of(state, event);
-    let attendance_word = match (saved.attendance.as_str(), recipient.lang) {
-        ("on_site", UiLanguage::Fr) => "sur place",
+    let attendance_word = match (saved.attendance, recipient.lang) {
+        (Mode::OnSite, UiLanguage::Fr) => "sur place",
         (_, UiLanguage::Fr) => "en ligne",
-        ("on_site", UiLanguage::En) => "on site",
+        (Mode::OnSite, UiLanguage::En) => "on site",
         (_, UiLanguage::En) => "online",
     };
     let composed = registration_email(
