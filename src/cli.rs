@@ -75,7 +75,7 @@ pub async fn import(
     let schedule = read_schedule(media_type, &bytes).map_err(explain)?;
     let event = queries::event_by_slug(&state.db.conn, slug)
         .await
-        .map_err(explain)?;
+        .map_err(|e| explain(e.into()))?;
     let bar = bar(schedule.sessions.len() as u64, "sessions");
     let report = import_schedule(state, &event, schedule, dry_run, &|done, total| {
         bar.set_length(total as u64);
@@ -135,7 +135,7 @@ pub async fn send(state: &AppState) -> anyhow::Result<DeliveryReport> {
 pub async fn show_outbox(state: &AppState, slug: &str) -> anyhow::Result<()> {
     let event = queries::event_by_slug(&state.db.conn, slug)
         .await
-        .map_err(explain)?;
+        .map_err(|e| explain(e.into()))?;
     let view = outbox_of(&state.db.conn, event.id).await.map_err(explain)?;
     println!("outbox of {} ({})", event.title, event.slug);
     println!(
@@ -165,7 +165,7 @@ pub async fn show_outbox(state: &AppState, slug: &str) -> anyhow::Result<()> {
 pub async fn retry_dead(state: &AppState, slug: &str) -> anyhow::Result<()> {
     let event = queries::event_by_slug(&state.db.conn, slug)
         .await
-        .map_err(explain)?;
+        .map_err(|e| explain(e.into()))?;
     let requeued = requeue_dead(state, event.id).await.map_err(explain)?;
     println!("{requeued} dead letters back in the queue; `convene outbox send` sends them");
     Ok(())

@@ -3,7 +3,9 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::DbErr;
+
+use crate::db::error::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -207,17 +209,28 @@ impl IntoResponse for AppError {
     }
 }
 
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            // A unique index that a check-then-insert race slipped past still reads as a clean
+            // 409 naming the field, in our words rather than the database's.
+            StoreError::Duplicate(duplicate) => AppError::Conflict {
+                detail: duplicate.reason.to_owned(),
+                field: duplicate.field.map(str::to_owned),
+                extra: None,
+            },
+            StoreError::Corrupt(what) => {
+                AppError::Internal(anyhow::anyhow!("unreadable stored value: {what}"))
+            }
+            StoreError::Database(err) => AppError::Internal(err.into()),
+        }
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        // A unique index that a check-then-insert race slipped past still reads as a clean 409.
-        if let Some(SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
-            return AppError::Conflict {
-                detail: format!("already exists ({detail})"),
-                field: None,
-                extra: None,
-            };
-        }
-        AppError::Internal(err.into())
+        StoreError::from(err).into()
     }
 }
 

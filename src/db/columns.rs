@@ -6,14 +6,14 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{AppError, AppResult};
+use super::error::{StoreError, StoreResult};
 
 pub(crate) fn stored_json<T: DeserializeOwned>(
     value: &serde_json::Value,
     column: &str,
-) -> AppResult<T> {
+) -> StoreResult<T> {
     serde_json::from_value(value.clone())
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("unreadable JSON in column {column}: {e}")))
+        .map_err(|e| StoreError::Corrupt(format!("JSON in column {column}: {e}")))
 }
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> serde_json::Value {

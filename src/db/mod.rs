@@ -1,7 +1,9 @@
-//! Persistence: the connection, migrations, and the queries handlers need, over sea-orm.
+//! Persistence: the connection, migrations, typed entities and the queries the use cases need,
+//! over sea-orm. Queries answer `StoreError`s (`error.rs`), which know nothing of HTTP.
 
 pub mod columns;
 pub mod entities;
+pub mod error;
 pub mod generations;
 pub mod queries;
 

@@ -1,30 +1,30 @@
-//! The lookups handlers share: each answers a 404 `AppError` when the row is missing, and
+//! The lookups the use cases share: each answers `StoreError::NotFound` when the row is missing, and
 //! scopes child rows (sessions, speakers, rooms) to their event so ids cannot cross events.
 
 use sea_orm::sea_query::LockType;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::{event, participant, room, session, speaker};
-use crate::error::{AppError, AppResult};
+use super::error::{StoreError, StoreResult};
 
-pub async fn event_by_slug(db: &impl ConnectionTrait, slug: &str) -> AppResult<event::Model> {
+pub async fn event_by_slug(db: &impl ConnectionTrait, slug: &str) -> StoreResult<event::Model> {
     event::Entity::find()
         .filter(event::Column::Slug.eq(slug))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("event"))
+        .ok_or(StoreError::NotFound("event"))
 }
 
 pub async fn session_in_event(
     db: &impl ConnectionTrait,
     event_id: i64,
     id: i64,
-) -> AppResult<session::Model> {
+) -> StoreResult<session::Model> {
     session::Entity::find_by_id(id)
         .filter(session::Column::EventId.eq(event_id))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("session"))
+        .ok_or(StoreError::NotFound("session"))
 }
 
 /// Row locks here are `FOR NO KEY UPDATE`: they serialise the writers of a row as `FOR UPDATE`
@@ -40,77 +40,77 @@ pub async fn session_for_update(
     db: &impl ConnectionTrait,
     event_id: i64,
     id: i64,
-) -> AppResult<session::Model> {
+) -> StoreResult<session::Model> {
     session::Entity::find_by_id(id)
         .filter(session::Column::EventId.eq(event_id))
         .lock(ROW_LOCK)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("session"))
+        .ok_or(StoreError::NotFound("session"))
 }
 
 /// The event named by `slug`, locked for the rest of the transaction.
 pub async fn event_by_slug_for_update(
     db: &impl ConnectionTrait,
     slug: &str,
-) -> AppResult<event::Model> {
+) -> StoreResult<event::Model> {
     event::Entity::find()
         .filter(event::Column::Slug.eq(slug))
         .lock(ROW_LOCK)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("event"))
+        .ok_or(StoreError::NotFound("event"))
 }
 
-pub async fn event_for_update(db: &impl ConnectionTrait, id: i64) -> AppResult<event::Model> {
+pub async fn event_for_update(db: &impl ConnectionTrait, id: i64) -> StoreResult<event::Model> {
     event::Entity::find_by_id(id)
         .lock(ROW_LOCK)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("event"))
+        .ok_or(StoreError::NotFound("event"))
 }
 
-pub async fn event_for_read(db: &impl ConnectionTrait, id: i64) -> AppResult<event::Model> {
+pub async fn event_for_read(db: &impl ConnectionTrait, id: i64) -> StoreResult<event::Model> {
     event::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("event"))
+        .ok_or(StoreError::NotFound("event"))
 }
 
 pub async fn speaker_in_event(
     db: &impl ConnectionTrait,
     event_id: i64,
     id: i64,
-) -> AppResult<speaker::Model> {
+) -> StoreResult<speaker::Model> {
     speaker::Entity::find_by_id(id)
         .filter(speaker::Column::EventId.eq(event_id))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("speaker"))
+        .ok_or(StoreError::NotFound("speaker"))
 }
 
 pub async fn room_in_event(
     db: &impl ConnectionTrait,
     event_id: i64,
     id: i64,
-) -> AppResult<room::Model> {
+) -> StoreResult<room::Model> {
     room::Entity::find_by_id(id)
         .filter(room::Column::EventId.eq(event_id))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("room"))
+        .ok_or(StoreError::NotFound("room"))
 }
 
 pub async fn participant_in_session(
     db: &impl ConnectionTrait,
     session_id: i64,
     id: i64,
-) -> AppResult<participant::Model> {
+) -> StoreResult<participant::Model> {
     participant::Entity::find_by_id(id)
         .filter(participant::Column::SessionId.eq(session_id))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("participant"))
+        .ok_or(StoreError::NotFound("participant"))
 }
 
 /// An event's sessions in time order; only published ones unless `include_drafts`.
@@ -118,7 +118,7 @@ pub async fn sessions_of_event(
     db: &impl ConnectionTrait,
     event_id: i64,
     include_drafts: bool,
-) -> AppResult<Vec<session::Model>> {
+) -> StoreResult<Vec<session::Model>> {
     let mut query = session::Entity::find().filter(session::Column::EventId.eq(event_id));
     if !include_drafts {
         query = query
@@ -135,7 +135,7 @@ pub async fn sessions_of_event(
 pub async fn participants_of_sessions(
     db: &impl ConnectionTrait,
     session_ids: &[i64],
-) -> AppResult<Vec<participant::Model>> {
+) -> StoreResult<Vec<participant::Model>> {
     if session_ids.is_empty() {
         return Ok(vec![]);
     }
@@ -151,7 +151,7 @@ pub async fn participants_of_sessions(
 pub async fn speakers_of_event(
     db: &impl ConnectionTrait,
     event_id: i64,
-) -> AppResult<Vec<speaker::Model>> {
+) -> StoreResult<Vec<speaker::Model>> {
     Ok(speaker::Entity::find()
         .filter(speaker::Column::EventId.eq(event_id))
         .order_by_asc(speaker::Column::Name)
@@ -163,7 +163,7 @@ pub async fn speakers_of_event(
 pub async fn rooms_of_event(
     db: &impl ConnectionTrait,
     event_id: i64,
-) -> AppResult<Vec<room::Model>> {
+) -> StoreResult<Vec<room::Model>> {
     Ok(room::Entity::find()
         .filter(room::Column::EventId.eq(event_id))
         .order_by_asc(room::Column::Id)

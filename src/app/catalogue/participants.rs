@@ -4,6 +4,7 @@
 use crate::app::AppState;
 use crate::db::entities::event;
 use crate::db::entities::{participant, session, speaker};
+use crate::db::error::StoreError;
 use crate::db::queries;
 use crate::domain::text::clean;
 use crate::domain::vocab::{AttendanceMode, Contribution, ParticipantStatus, Role};
@@ -111,13 +112,13 @@ pub async fn insert_participant(
 ) -> AppResult<(participant::Model, speaker::Model)> {
     let speaker = match queries::speaker_in_event(db, session.event_id, input.speaker_id).await {
         Ok(speaker) => speaker,
-        Err(AppError::NotFound(_)) => {
+        Err(StoreError::NotFound(_)) => {
             return Err(AppError::invalid(
                 "speaker_id",
                 format!("this event has no speaker {}", input.speaker_id),
             ));
         }
-        Err(other) => return Err(other),
+        Err(other) => return Err(other.into()),
     };
     let order = match input.order {
         Some(order) => order,

@@ -7,13 +7,14 @@ use crate::app::notification as notify;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
 use crate::db::entities::{event, session, speaker};
+use crate::db::error::StoreError;
 use crate::db::queries;
 use crate::domain::changes::CalendarFacts;
 use crate::domain::local_time::TimeInput;
 use crate::domain::text::{LanguageCode, Title, WebUrl};
 use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
 use crate::domain::zone::Zone;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppResult, FieldErrors};
 use crate::mail::compose::SessionMail;
 use chrono::{DateTime, Utc};
 use sea_orm::ModelTrait;
@@ -209,10 +210,10 @@ pub(crate) async fn check_room(
     if let Some(id) = room_id {
         match queries::room_in_event(db, event_id, id).await {
             Ok(_) => {}
-            Err(AppError::NotFound(_)) => {
+            Err(StoreError::NotFound(_)) => {
                 errors.add("room_id", format!("this event has no room {id}"))
             }
-            Err(other) => return Err(other),
+            Err(other) => return Err(other.into()),
         }
     }
     Ok(())
