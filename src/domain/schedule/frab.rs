@@ -1,0 +1,188 @@
+//! The standard frab fields every reader understands, whichever tool wrote the file: a
+//! session's start, duration, room and persons, and the conference around them. Both readers
+//! fall back on these when a file carries no Convene schedule of its own.
+
+use super::*;
+use crate::domain::zone::Zone;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::Value;
+
+/// Minutes of a frab duration (`01:30` or `01:30:00`).
+pub(super) fn duration_minutes(text: &str) -> Option<i64> {
+    let mut parts = text.trim().split(':');
+    let hours: i64 = parts.next()?.parse().ok()?;
+    let minutes: i64 = parts.next()?.parse().ok()?;
+    Some(hours * 60 + minutes)
+}
+
+/// A session from the standard frab fields (a file from another tool).
+pub(super) struct FrabEvent {
+    pub(super) guid: Option<String>,
+    pub(super) id: Option<i64>,
+    pub(super) date: Option<String>,
+    pub(super) duration: Option<String>,
+    pub(super) room: Option<String>,
+    pub(super) title: Option<String>,
+    pub(super) kind: Option<String>,
+    pub(super) language: Option<String>,
+    pub(super) abstract_text: Option<String>,
+    pub(super) persons: Vec<(Option<String>, String, Option<String>)>,
+    pub(super) line: Option<u64>,
+    pub(super) path: String,
+}
+
+pub(super) fn session_from_frab(
+    event: FrabEvent,
+    errors: &mut Vec<ReadError>,
+) -> Option<SessionEntry> {
+    let at = |field: &str| format!("{}.{field}", event.path);
+    let Some(title) = event.title.filter(|t| !t.trim().is_empty()) else {
+        errors.push(read_error(event.line, at("title"), "missing"));
+        return None;
+    };
+    let starts_at = match event.date.as_deref().map(DateTime::parse_from_rfc3339) {
+        Some(Ok(date)) => date.with_timezone(&Utc),
+        Some(Err(e)) => {
+            errors.push(read_error(
+                event.line,
+                at("date"),
+                format!("not an RFC 3339 date-time with offset: {e}"),
+            ));
+            return None;
+        }
+        None => {
+            errors.push(read_error(event.line, at("date"), "missing"));
+            return None;
+        }
+    };
+    let Some(minutes) = event.duration.as_deref().and_then(duration_minutes) else {
+        errors.push(read_error(
+            event.line,
+            at("duration"),
+            "missing or not HH:MM",
+        ));
+        return None;
+    };
+    let room = event.room.filter(|r| !r.is_empty() && r != ONLINE_ROOM);
+    let guid = event
+        .guid
+        .filter(|g| uuid::Uuid::parse_str(g).is_ok())
+        .unwrap_or_else(|| derived_guid(&format!("import:{title}:{starts_at}")));
+    Some(SessionEntry {
+        id: event.id.unwrap_or(0),
+        kind: event.kind.unwrap_or_else(|| "other".into()),
+        attendance: if room.is_some() { "on_site" } else { "virtual" }.into(),
+        room,
+        ends_at: starts_at + Duration::minutes(minutes),
+        starts_at,
+        language: event.language.unwrap_or_else(|| "en".into()),
+        description: event.abstract_text.unwrap_or_default(),
+        questions: vec![],
+        status: None,
+        persons: event
+            .persons
+            .into_iter()
+            .map(|(guid, name, role)| PersonEntry {
+                guid: guid.unwrap_or_else(|| derived_guid(&format!("person:{name}"))),
+                name,
+                role: role.unwrap_or_else(|| "speaker".into()),
+                contribution: None,
+                talk_title: None,
+                honorific: None,
+                position: None,
+                organisation: None,
+                city: None,
+                country: None,
+                timezone: None,
+                language: None,
+            })
+            .collect(),
+        guid,
+        title,
+    })
+}
+
+pub(super) fn conference_from_frab(
+    title: Option<String>,
+    acronym: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    zone: Option<String>,
+    line_of_field: &dyn Fn(&str) -> Option<u64>,
+    errors: &mut Vec<ReadError>,
+) -> Option<Conference> {
+    let date = |field: &str, text: Option<String>, errors: &mut Vec<ReadError>| {
+        let text = text.unwrap_or_default();
+        let day = text.get(..10).unwrap_or_default();
+        NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| {
+                errors.push(read_error(
+                    line_of_field(field),
+                    format!("conference.{field}"),
+                    format!("'{text}' is not a date"),
+                ))
+            })
+            .ok()
+    };
+    let starts_on = date("start", start, errors);
+    let ends_on = date("end", end, errors);
+    let timezone = match zone.as_deref().unwrap_or("UTC").parse::<Zone>() {
+        Ok(zone) => Some(zone),
+        Err(e) => {
+            errors.push(read_error(
+                line_of_field("time_zone_name"),
+                "conference.time_zone_name",
+                e.to_string(),
+            ));
+            None
+        }
+    };
+    Some(Conference {
+        slug: acronym.unwrap_or_default().replace('_', "-"),
+        title: title.unwrap_or_default(),
+        description: String::new(),
+        starts_on: starts_on?,
+        ends_on: ends_on?,
+        timezone: timezone?,
+        url: None,
+        extras: Value::Null,
+    })
+}
+
+/// A schedule read from standard frab fields: its rooms are those the sessions use.
+pub(super) fn assemble(
+    conference: Option<Conference>,
+    sessions: Vec<SessionEntry>,
+    errors: Vec<ReadError>,
+) -> Result<Schedule, Vec<ReadError>> {
+    let mut rooms: Vec<RoomEntry> = Vec::new();
+    for name in sessions.iter().filter_map(|s| s.room.as_ref()) {
+        if !rooms.iter().any(|r| &r.name == name) {
+            rooms.push(RoomEntry {
+                name: name.clone(),
+                venue: None,
+                capacity: None,
+            });
+        }
+    }
+    match conference {
+        Some(conference) if errors.is_empty() => Ok(Schedule {
+            conference,
+            rooms,
+            sessions,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_with_or_without_seconds() {
+        assert_eq!(duration_minutes("01:30"), Some(90));
+        assert_eq!(duration_minutes("00:45:00"), Some(45));
+        assert_eq!(duration_minutes("an hour"), None);
+    }
+}

@@ -1,0 +1,199 @@
+//! `schedule.json` (c3voc's JSON schema): the writer, and the reader of Convene's own exports and
+//! of any frab/c3voc JSON.
+
+use super::frab::{FrabEvent, assemble, conference_from_frab, session_from_frab};
+use super::*;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// `schedule.json`, valid against the c3voc JSON schema.
+pub fn to_frab_json(schedule: &Schedule, version: &str) -> Value {
+    let conference = &schedule.conference;
+    let days: Vec<Value> = days(schedule)
+        .into_iter()
+        .enumerate()
+        .map(|(index, (date, placed))| {
+            let day_start = placed.iter().map(|p| p.local_start).min();
+            let day_end = placed.iter().map(|p| p.local_end).max();
+            let mut rooms: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+            for p in &placed {
+                let s = p.session;
+                rooms.entry(p.room.clone()).or_default().push(json!({
+                    "guid": s.guid,
+                    "id": s.id,
+                    "date": rfc3339(&p.local_start),
+                    "start": p.local_start.format("%H:%M").to_string(),
+                    "duration": hh_mm((s.ends_at - s.starts_at).num_minutes()),
+                    "room": p.room,
+                    "slug": event_slug(schedule, s),
+                    "url": session_url(schedule, s).unwrap_or_default(),
+                    "title": s.title,
+                    "subtitle": "",
+                    "track": s.kind,
+                    "type": s.kind,
+                    "language": s.language,
+                    "abstract": s.description,
+                    "description": s.questions.join("\n"),
+                    "persons": s.persons.iter().map(|person| json!({
+                        "guid": person.guid,
+                        "name": person.name,
+                        // Not in the format: readers ignore it, Convene reads it back.
+                        "role": person.role,
+                    })).collect::<Vec<_>>(),
+                    "links": [],
+                }));
+            }
+            json!({
+                "index": index + 1,
+                "date": date.to_string(),
+                "day_start": day_start.map(|d| rfc3339(&d)),
+                "day_end": day_end.map(|d| rfc3339(&d)),
+                "rooms": rooms,
+            })
+        })
+        .collect();
+    let mut conf = json!({
+        "acronym": acronym(&conference.slug),
+        "title": conference.title,
+        "description": conference.description,
+        "start": conference.starts_on.to_string(),
+        "end": conference.ends_on.to_string(),
+        "daysCount": (conference.ends_on - conference.starts_on).num_days() + 1,
+        "timeslot_duration": "00:15",
+        "time_zone_name": conference.timezone.name(),
+        "rooms": room_names(schedule).iter().map(|name| json!({
+            "name": name,
+            "guid": derived_guid(&format!("room:{}:{name}", conference.slug)),
+        })).collect::<Vec<_>>(),
+        "days": days,
+    });
+    if let Some(url) = &conference.url {
+        conf["url"] = json!(url);
+    }
+    json!({
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "generator": { "name": "Convene", "version": env!("CARGO_PKG_VERSION") },
+        "schedule": {
+            "version": version,
+            "conference": conf,
+            "convene": schedule,
+        }
+    })
+}
+
+/// Reads `schedule.json` (Convene's own export, or any frab/c3voc JSON).
+pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        vec![read_error(
+            Some(e.line() as u64),
+            "",
+            format!("not JSON: {e}"),
+        )]
+    })?;
+    if let Some(carried) = value.pointer("/schedule/convene") {
+        return serde_path_to_error::deserialize(carried).map_err(|e| {
+            vec![read_error(
+                None,
+                format!("schedule.convene.{}", e.path()),
+                e.inner().to_string(),
+            )]
+        });
+    }
+    let Some(conf) = value.pointer("/schedule/conference") else {
+        return Err(vec![read_error(None, "schedule.conference", "missing")]);
+    };
+    let text_at = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let mut errors = Vec::new();
+    let conference = conference_from_frab(
+        text_at(conf, "title"),
+        text_at(conf, "acronym"),
+        text_at(conf, "start"),
+        text_at(conf, "end"),
+        text_at(conf, "time_zone_name"),
+        // JSON errors name their place by path; there are no lines to give.
+        &|_| None,
+        &mut errors,
+    );
+    let mut sessions = Vec::new();
+    for (d, day) in conf
+        .get("days")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (room, events) in day
+            .get("rooms")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (i, event) in events.as_array().into_iter().flatten().enumerate() {
+                let persons = event
+                    .get("persons")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| {
+                        let name = text_at(p, "name").or_else(|| text_at(p, "public_name"))?;
+                        Some((text_at(p, "guid"), name, text_at(p, "role")))
+                    })
+                    .collect();
+                let found = session_from_frab(
+                    FrabEvent {
+                        guid: text_at(event, "guid"),
+                        id: event.get("id").and_then(Value::as_i64),
+                        date: text_at(event, "date"),
+                        duration: text_at(event, "duration"),
+                        room: Some(room.clone()),
+                        title: text_at(event, "title"),
+                        kind: text_at(event, "type"),
+                        language: text_at(event, "language"),
+                        abstract_text: text_at(event, "abstract"),
+                        persons,
+                        line: None,
+                        path: format!("schedule.conference.days[{d}].rooms.{room}[{i}]"),
+                    },
+                    &mut errors,
+                );
+                sessions.extend(found);
+            }
+        }
+    }
+    assemble(conference, sessions, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::schedule::sample;
+
+    #[test]
+    fn convene_json_round_trips_whole() {
+        let schedule = sample();
+        let text = to_frab_json(&schedule, "1").to_string();
+        assert_eq!(from_frab_json(&text).unwrap(), schedule);
+    }
+
+    #[test]
+    fn a_plain_frab_json_is_read_from_its_standard_fields() {
+        let mut value = to_frab_json(&sample(), "1");
+        value["schedule"].as_object_mut().unwrap().remove("convene");
+        let read = from_frab_json(&value.to_string()).unwrap();
+        assert_eq!(read.sessions.len(), 2);
+        let workshop = read
+            .sessions
+            .iter()
+            .find(|s| s.title == "Consultation mechanisms")
+            .unwrap();
+        assert_eq!(workshop.starts_at, sample().sessions[0].starts_at);
+        assert_eq!(workshop.room.as_deref(), Some("Salle A"));
+        assert_eq!(workshop.persons[0].name, "Camille Le Coz");
+    }
+
+    #[test]
+    fn unreadable_json_names_its_line() {
+        let errors = from_frab_json("{\n\"schedule\": [\n").unwrap_err();
+        assert!(errors[0].line.is_some(), "{errors:?}");
+    }
+}
