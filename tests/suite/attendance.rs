@@ -100,7 +100,7 @@ async fn people_register_online_or_on_site_and_see_their_sessions_in_their_zone(
     );
 
     let token = token_of(&online);
-    let seen = body(app.get(&format!("/api/v1/registrations/{token}")).await).await;
+    let seen = success(app.get(&format!("/api/v1/registrations/{token}")).await).await;
     assert_eq!(seen["id"], online["id"]);
     assert!(
         seen.get("manage_url").is_none(),
@@ -108,7 +108,7 @@ async fn people_register_online_or_on_site_and_see_their_sessions_in_their_zone(
     );
 
     // An on-site-only session cannot be chosen online.
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let recital = sessions["items"][5]["id"].clone();
     let (status, problem) = register(&app, "izmir-2021", json!({"name": "X", "email": "x@example.org", "attendance": "virtual", "session_ids": [recital]})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -137,7 +137,7 @@ async fn registering_twice_with_the_same_email_returns_the_first_registration() 
     assert_eq!(first["id"], second["id"]);
     assert_eq!(second["attendance"], "virtual");
     assert!(second.get("manage_url").is_none());
-    let listed = body(
+    let listed = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/registrations")
             .await,
     )
@@ -186,7 +186,7 @@ async fn the_same_person_registering_many_times_at_once_is_registered_once() {
                 && registration["id"] == created[0]["id"]),
         "{answers:?}"
     );
-    let listed = body(
+    let listed = success(
         app.get_as(
             &app.admin_token,
             "/api/v1/events/izmir-2021/registrations?q=eager",
@@ -220,7 +220,7 @@ async fn a_burst_of_500_registrations_for_50_seats_confirms_exactly_50() {
         }
     }
     assert_eq!((confirmed, waitlisted), (50, 450));
-    let report = body(
+    let report = success(
         app.get_as(&app.admin_token, "/api/v1/events/sfax-2019/attendance")
             .await,
     )
@@ -386,7 +386,7 @@ async fn many_people_registering_at_once_for_a_long_programme_all_get_every_seat
         assert_eq!(seats.len(), sessions);
         assert!(seats.iter().all(|s| s["status"] == "confirmed"));
     }
-    let report = body(
+    let report = success(
         app.get_as(&app.admin_token, "/api/v1/events/long-summit/attendance")
             .await,
     )
@@ -399,7 +399,7 @@ async fn many_people_registering_at_once_for_a_long_programme_all_get_every_seat
             .all(|c| c["confirmed_virtual"].as_u64() == Some(people as u64)),
         "{report}"
     );
-    let outbox = body(
+    let outbox = success(
         app.get_as(&app.admin_token, "/api/v1/events/long-summit/outbox")
             .await,
     )
@@ -445,13 +445,13 @@ async fn a_cancellation_promotes_the_next_on_the_waitlist_who_is_told_by_email()
         .await;
     assert_eq!(cancelled.status(), StatusCode::OK);
     app.dispatch_all_pending_emails().await;
-    let promoted = body(
+    let promoted = success(
         app.get(&format!("/api/v1/registrations/{}", token_of(&second)))
             .await,
     )
     .await;
     assert_eq!(promoted["sessions"][0]["status"], "confirmed");
-    let third_now = body(
+    let third_now = success(
         app.get(&format!("/api/v1/registrations/{}", token_of(&third)))
             .await,
     )
@@ -472,7 +472,7 @@ async fn a_cancellation_promotes_the_next_on_the_waitlist_who_is_told_by_email()
 #[tokio::test]
 async fn the_meeting_link_never_appears_in_a_public_response() {
     let app = spawn_demo().await;
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let id = sessions["items"][0]["id"].as_i64().unwrap();
     for path in [
         "/api/v1/events".to_owned(),
@@ -519,7 +519,7 @@ async fn the_meeting_link_never_appears_in_a_public_response() {
 #[tokio::test]
 async fn registrants_switch_modes_and_change_sessions_themselves() {
     let app = spawn_demo().await;
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let ids: Vec<i64> = sessions["items"]
         .as_array()
         .unwrap()
@@ -534,7 +534,7 @@ async fn registrants_switch_modes_and_change_sessions_themselves() {
     .await;
     let path = format!("/api/v1/registrations/{}", token_of(&registration));
 
-    let on_site = body(
+    let on_site = success(
         app.patch_json(
             &path,
             None,
@@ -560,7 +560,7 @@ async fn registrants_switch_modes_and_change_sessions_themselves() {
     assert!(active.contains(&&(ids[6], "on_site", "confirmed")));
 
     // Back online: on-site-only sessions are dropped, the online one stays.
-    let online = body(
+    let online = success(
         app.patch_json(&path, None, json!({"attendance": "virtual"}))
             .await,
     )
@@ -581,7 +581,7 @@ async fn registrants_switch_modes_and_change_sessions_themselves() {
     )
     .await;
     assert!(problem["detail"].as_str().unwrap().contains("on site only"));
-    let with_zone = body(
+    let with_zone = success(
         app.patch_json(&path, None, json!({"timezone": "Asia/Tokyo"}))
             .await,
     )
@@ -641,7 +641,7 @@ async fn erasure_leaves_no_personal_data_and_keeps_counts_right() {
         .all(&app.state.db.conn)
         .await
         .unwrap();
-    let report = body(
+    let report = success(
         app.get_as(&app.admin_token, "/api/v1/events/sfax-2019/attendance")
             .await,
     )
@@ -651,7 +651,7 @@ async fn erasure_leaves_no_personal_data_and_keeps_counts_right() {
         report["sessions"][0]["confirmed_on_site"], 1,
         "the freed seat went to the waitlist"
     );
-    let promoted = body(
+    let promoted = success(
         app.get(&format!("/api/v1/registrations/{}", token_of(&second)))
             .await,
     )
@@ -679,7 +679,7 @@ async fn organisers_search_report_export_and_decide_seats() {
     for i in 0..4 {
         register(&app, "sfax-2019", person(i, "on_site")).await;
     }
-    let found = body(
+    let found = success(
         app.get_as(
             &app.admin_token,
             "/api/v1/events/sfax-2019/registrations?q=person3",
@@ -695,7 +695,7 @@ async fn organisers_search_report_export_and_decide_seats() {
         StatusCode::UNAUTHORIZED
     );
 
-    let report = body(
+    let report = success(
         app.get_as(&app.admin_token, "/api/v1/events/sfax-2019/attendance")
             .await,
     )
@@ -734,13 +734,13 @@ async fn organisers_search_report_export_and_decide_seats() {
     // The organiser confirms the first waitlisted person beyond capacity, and cancels another.
     let waitlisted = report["sessions"][0]["waitlist"][0].as_i64().unwrap();
     let path = format!("/api/v1/events/sfax-2019/registrations/{waitlisted}/sessions/{session}");
-    let decided = body(
+    let decided = success(
         app.post_json(&path, Some(&app.admin_token), json!({"action": "confirm"}))
             .await,
     )
     .await;
     assert_eq!(decided["sessions"][0]["status"], "confirmed");
-    let after = body(
+    let after = success(
         app.get_as(&app.admin_token, "/api/v1/events/sfax-2019/attendance")
             .await,
     )
@@ -816,7 +816,7 @@ async fn the_emailed_management_link_opens_a_page_that_cancels() {
         .await
         .unwrap();
     assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
-    let after = body(
+    let after = success(
         app.get(&format!(
             "/api/v1/registrations/{}",
             token_of(&registration)

@@ -87,7 +87,7 @@ async fn programme_zone_language_registration_and_cancellation_in_chromium() {
         .captures(&text)
         .expect("the email carries the management link")[1]
         .to_owned();
-    let registration = body(app.get(&format!("/api/v1/registrations/{token}")).await).await;
+    let registration = success(app.get(&format!("/api/v1/registrations/{token}")).await).await;
     assert_eq!(registration["attendance"], "on_site");
     assert_eq!(registration["timezone"], "Asia/Tokyo");
     assert_eq!(registration["status"], "active");

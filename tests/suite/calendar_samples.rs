@@ -32,12 +32,12 @@ async fn calendars_are_written_for_external_parsers() {
     })
     .await;
     let payload = json!({"name": "Ülaş \"Ulas\" Bayraktar, Mersin; Kültürhane", "email": "ulas@example.org", "attendance": "virtual", "language": "fr", "timezone": "America/Toronto"});
-    let registration = body(
+    let registration = success(
         app.post_json("/api/v1/events/izmir-2021/registrations", None, payload)
             .await,
     )
     .await;
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let first = &sessions["items"][0];
     let id = first["id"].as_i64().unwrap();
     app.dispatch_all_pending_emails().await;
@@ -96,7 +96,7 @@ async fn calendars_are_written_for_external_parsers() {
         .text()
         .await
         .unwrap();
-    let remaining = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let remaining = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let feed_events: Vec<Value> = remaining["items"]
         .as_array()
         .unwrap()

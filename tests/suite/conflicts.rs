@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn conflicts(app: &TestApp) -> Value {
-    body(
+    success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/conflicts")
             .await,
     )
@@ -41,7 +41,7 @@ async fn the_printed_izmir_programme_has_no_conflict() {
 #[tokio::test]
 async fn problems_show_up_and_go_when_fixed() {
     let app = spawn_demo().await;
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let first = sessions["items"][0]["id"].as_i64().unwrap();
     let plenary = sessions["items"][6]["id"].as_i64().unwrap();
     let token = Some(app.admin_token.as_str());
@@ -88,7 +88,7 @@ async fn problems_show_up_and_go_when_fixed() {
     assert_eq!(conflicts(&app).await["conflicts"], json!([]));
 
     // A Montréal speaker asked to speak live at 2:00 in the morning of their zone.
-    let speakers = body(
+    let speakers = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/speakers")
             .await,
     )

@@ -27,7 +27,7 @@ async fn health_answers_ok_once_the_database_does() {
 #[tokio::test]
 async fn the_izmir_demo_matches_the_printed_programme() {
     let app = spawn_demo().await;
-    let event = body(app.get("/api/v1/events/izmir-2021").await).await;
+    let event = success(app.get("/api/v1/events/izmir-2021").await).await;
     assert_eq!(event["timezone"], "Europe/Istanbul");
     assert_eq!(event["starts_on"], "2021-12-07");
     assert_eq!(event["ends_on"], "2021-12-10");
@@ -37,7 +37,7 @@ async fn the_izmir_demo_matches_the_printed_programme() {
     );
     assert_eq!(event["display_zones"][2]["label"], "Montréal");
 
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
         .as_array()
         .unwrap()
         .clone();
@@ -213,12 +213,12 @@ async fn the_izmir_demo_matches_the_printed_programme() {
         .await
         .unwrap();
     assert!(!again);
-    let count = body(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
+    let count = success(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
         .as_array()
         .unwrap()
         .len();
     assert_eq!(count, 8);
-    let speakers = body(app.get("/api/v1/events/izmir-2021/speakers").await).await;
+    let speakers = success(app.get("/api/v1/events/izmir-2021/speakers").await).await;
     let soyer = speakers["items"]
         .as_array()
         .unwrap()
@@ -281,11 +281,11 @@ async fn an_organiser_builds_a_programme_through_the_api() {
 
     // The draft is invisible to the public, visible to its organisers.
     assert_eq!(app.get(&path).await.status(), StatusCode::NOT_FOUND);
-    let seen = body(app.get_as(&app.admin_token, &path).await).await;
+    let seen = success(app.get_as(&app.admin_token, &path).await).await;
     assert_eq!(seen["online_url"], "https://meet.example.org/sfax");
     assert_eq!(seen["participants"][0]["speaker"]["name"], "Camille Le Coz");
 
-    let updated = body(
+    let updated = success(
         app.patch_json(
             &path,
             Some(&app.admin_token),
@@ -296,16 +296,16 @@ async fn an_organiser_builds_a_programme_through_the_api() {
     .await;
     assert_eq!(updated["status"], "published");
     assert!(updated["capacity"].is_null());
-    let public = body(app.get(&path).await).await;
+    let public = success(app.get(&path).await).await;
     assert!(public.get("online_url").is_none());
-    let public_speakers = body(app.get("/api/v1/events/sfax-2019/speakers").await).await;
+    let public_speakers = success(app.get("/api/v1/events/sfax-2019/speakers").await).await;
     assert!(
         public_speakers["items"][0].get("email").is_none(),
         "speaker emails stay private"
     );
 
     // Moving a published session raises its revision; saving the same values does not.
-    let moved = body(
+    let moved = success(
         app.patch_json(
             &path,
             Some(&app.admin_token),
@@ -315,7 +315,7 @@ async fn an_organiser_builds_a_programme_through_the_api() {
     )
     .await;
     assert_eq!(moved["revision"], 1);
-    let same = body(
+    let same = success(
         app.patch_json(
             &path,
             Some(&app.admin_token),
@@ -326,7 +326,7 @@ async fn an_organiser_builds_a_programme_through_the_api() {
     .await;
     assert_eq!(same["revision"], 1);
 
-    let patched_event = body(
+    let patched_event = success(
         app.patch_json(
             "/api/v1/events/sfax-2019",
             Some(&app.admin_token),
@@ -337,7 +337,7 @@ async fn an_organiser_builds_a_programme_through_the_api() {
     .await;
     assert!(patched_event["venue"].is_null());
     assert_eq!(patched_event["title"], "Sfax peer learning");
-    let patched_room = body(
+    let patched_room = success(
         app.patch_json(
             &format!("/api/v1/events/sfax-2019/rooms/{}", room["id"]),
             Some(&app.admin_token),
@@ -347,7 +347,7 @@ async fn an_organiser_builds_a_programme_through_the_api() {
     )
     .await;
     assert_eq!(patched_room["capacity"], 35);
-    let patched_speaker = body(
+    let patched_speaker = success(
         app.patch_json(
             &format!("/api/v1/events/sfax-2019/speakers/{}", speaker["id"]),
             Some(&app.admin_token),
@@ -357,7 +357,7 @@ async fn an_organiser_builds_a_programme_through_the_api() {
     )
     .await;
     assert_eq!(patched_speaker["honorific"], "Mme");
-    let patched_participant = body(
+    let patched_participant = success(
         app.patch_json(
             &format!("{path}/participants/{}", participant["id"]),
             Some(&app.admin_token),
@@ -367,7 +367,7 @@ async fn an_organiser_builds_a_programme_through_the_api() {
     )
     .await;
     assert_eq!(patched_participant["role"], "discussant");
-    let listed = body(app.get(&format!("{path}/participants")).await).await;
+    let listed = success(app.get(&format!("{path}/participants")).await).await;
     assert_eq!(listed["items"][0]["speaker_id"], speaker["id"]);
     assert_eq!(listed["items"][0]["status"], "proposed");
 
@@ -393,7 +393,7 @@ async fn an_organiser_builds_a_programme_through_the_api() {
         .status(),
         StatusCode::NO_CONTENT
     );
-    let orphan = body(
+    let orphan = success(
         app.get(&format!(
             "/api/v1/events/sfax-2019/speakers/{}",
             speaker["id"]
@@ -422,14 +422,15 @@ async fn an_organiser_builds_a_programme_through_the_api() {
 async fn deleting_a_session_removes_its_participants_and_nothing_else() {
     let app = spawn_demo().await;
     let token = app.admin_token.clone();
-    let before = body(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
+    let before = success(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
         .as_array()
         .unwrap()
         .clone();
-    let speakers_before = body(app.get("/api/v1/events/izmir-2021/speakers").await).await["items"]
-        .as_array()
-        .unwrap()
-        .len();
+    let speakers_before =
+        success(app.get("/api/v1/events/izmir-2021/speakers").await).await["items"]
+            .as_array()
+            .unwrap()
+            .len();
     let doomed = &before[0];
     let response = app
         .delete(
@@ -439,7 +440,7 @@ async fn deleting_a_session_removes_its_participants_and_nothing_else() {
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    let after = body(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
+    let after = success(app.get("/api/v1/events/izmir-2021/sessions").await).await["items"]
         .as_array()
         .unwrap()
         .clone();
@@ -457,10 +458,11 @@ async fn deleting_a_session_removes_its_participants_and_nothing_else() {
         .status(),
         StatusCode::NOT_FOUND
     );
-    let speakers_after = body(app.get("/api/v1/events/izmir-2021/speakers").await).await["items"]
-        .as_array()
-        .unwrap()
-        .len();
+    let speakers_after =
+        success(app.get("/api/v1/events/izmir-2021/speakers").await).await["items"]
+            .as_array()
+            .unwrap()
+            .len();
     assert_eq!(
         speakers_after, speakers_before,
         "speakers stay, even those who only spoke there"
@@ -758,9 +760,9 @@ async fn invalid_input_is_refused_with_the_field_and_the_reason() {
     assert_problem(too_big, StatusCode::PAYLOAD_TOO_LARGE, None).await;
 
     // Nothing refused was written.
-    let all = body(app.get_as(&app.admin_token, sessions).await).await;
+    let all = success(app.get_as(&app.admin_token, sessions).await).await;
     assert_eq!(all["items"].as_array().unwrap().len(), 1);
-    let events = body(app.get("/api/v1/events").await).await;
+    let events = success(app.get("/api/v1/events").await).await;
     assert_eq!(events["items"].as_array().unwrap().len(), 1);
 }
 
@@ -812,7 +814,7 @@ async fn local_times_that_do_not_exist_or_happen_twice_are_refused() {
 
 /// Every write route, with the method and a body that would otherwise be valid enough to reach auth.
 async fn write_routes(app: &TestApp) -> Vec<(Method, String)> {
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let session = sessions["items"][0]["id"].as_i64().unwrap();
     let participant = sessions["items"][0]["participants"][0]["id"]
         .as_i64()
@@ -897,7 +899,7 @@ async fn every_write_needs_a_token_of_an_organiser_of_that_event() {
     .await;
 
     // Nothing was changed by any refused request.
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     assert_eq!(sessions["items"].as_array().unwrap().len(), 8);
 
     // An organiser added to the event may then edit it.
@@ -944,7 +946,7 @@ async fn tokens_expire_and_wrong_passwords_are_refused() {
         None,
     )
     .await;
-    let issued = body(
+    let issued = success(
         app.post_json(
             "/api/v1/auth/token",
             None,
@@ -986,7 +988,7 @@ async fn tokens_expire_and_wrong_passwords_are_refused() {
 #[tokio::test]
 async fn concurrent_writes_do_not_corrupt_data() {
     let app = std::sync::Arc::new(spawn_demo().await);
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let target = sessions["items"][0]["id"].as_i64().unwrap();
     let mut tasks = Vec::new();
     for i in 0..40 {
@@ -1021,7 +1023,7 @@ async fn concurrent_writes_do_not_corrupt_data() {
             "a concurrent write failed with {status}"
         );
     }
-    let speakers = body(app.get("/api/v1/events/izmir-2021/speakers").await).await;
+    let speakers = success(app.get("/api/v1/events/izmir-2021/speakers").await).await;
     let added = speakers["items"]
         .as_array()
         .unwrap()
@@ -1029,7 +1031,7 @@ async fn concurrent_writes_do_not_corrupt_data() {
         .filter(|s| s["name"].as_str().unwrap().starts_with("Speaker "))
         .count();
     assert_eq!(added, 20);
-    let session = body(
+    let session = success(
         app.get(&format!("/api/v1/events/izmir-2021/sessions/{target}"))
             .await,
     )

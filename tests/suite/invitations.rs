@@ -157,7 +157,7 @@ async fn an_attendee_receives_real_calendar_invitations_over_smtp() {
 
     let (method, calendar) = calendar_of(invitation);
     assert_eq!(method, "REQUEST");
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let id = sessions["items"][0]["id"].as_i64().unwrap();
     assert!(calendar.contains("METHOD:REQUEST\r\n"));
     assert_eq!(
@@ -192,7 +192,7 @@ async fn moving_a_session_sends_exactly_one_update_and_a_no_op_save_none() {
     app.dispatch_all_pending_emails().await;
     let before = smtp.messages().len();
 
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let id = sessions["items"][2]["id"].as_i64().unwrap();
     let path = format!("/api/v1/events/izmir-2021/sessions/{id}");
     let moved = app
@@ -307,7 +307,7 @@ async fn invitations_queued_while_the_mail_server_is_down_are_delivered_once_it_
     register(&app, "e@example.org", "virtual", "en", "Europe/Paris").await;
     let report = app.dispatch_all_pending_emails().await;
     assert_eq!((report.sent, report.retrying), (0, 12));
-    let queue = body(
+    let queue = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/outbox")
             .await,
     )
@@ -347,7 +347,7 @@ async fn a_recipient_the_server_refuses_is_dead_lettered_and_others_are_unaffect
     let report = app.dispatch_all_pending_emails().await;
     assert_eq!((report.sent, report.dead), (6, 6));
     assert_eq!(smtp.messages_to("f@example.org").len(), 6);
-    let queue = body(
+    let queue = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/outbox")
             .await,
     )
@@ -366,7 +366,7 @@ async fn a_recipient_the_server_refuses_is_dead_lettered_and_others_are_unaffect
         "{failure}"
     );
 
-    let retried = body(
+    let retried = success(
         app.post_json(
             "/api/v1/events/izmir-2021/outbox/retry",
             Some(&app.admin_token),
@@ -403,7 +403,7 @@ async fn feeds_publish_the_programme_and_personal_agendas() {
     );
     assert!(feed.contains("LOCATION:Salle plénière\\, Izmir"));
 
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let id = sessions["items"][0]["id"].as_i64().unwrap();
     let one = app
         .get(&format!(
@@ -438,7 +438,7 @@ async fn feeds_publish_the_programme_and_personal_agendas() {
     );
 
     // A speaker's feed: their slots, with links; only organisers see where it is.
-    let speakers = body(
+    let speakers = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/speakers")
             .await,
     )
@@ -450,7 +450,7 @@ async fn feeds_publish_the_programme_and_personal_agendas() {
         .find(|s| s["name"] == "Tunç Soyer")
         .unwrap()
         .clone();
-    let public = body(app.get("/api/v1/events/izmir-2021/speakers").await).await;
+    let public = success(app.get("/api/v1/events/izmir-2021/speakers").await).await;
     assert!(public["items"][0].get("feed_path").is_none());
     let agenda = app
         .get(soyer["feed_path"].as_str().unwrap())

@@ -170,7 +170,7 @@ async fn the_registration_form_needs_its_csrf_token_shows_errors_inline_and_lead
         html.contains(r#"value="visitor-at-example""#),
         "typed value kept"
     );
-    let report = body(
+    let report = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/attendance")
             .await,
     )

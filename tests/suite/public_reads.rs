@@ -43,7 +43,7 @@ async fn programme_feed_and_schedule_send_validators_and_answer_304_until_they_c
     // A change to the programme gives a new tag: the old one no longer matches.
     let path = "/api/v1/events/izmir-2021/calendar.ics";
     let before = app.get(path).await.headers()[ETAG].clone();
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let id = sessions["items"][0]["id"].as_i64().unwrap();
     app.patch_json(
         &format!("/api/v1/events/izmir-2021/sessions/{id}"),
@@ -139,7 +139,7 @@ async fn a_change_is_visible_in_the_very_next_read_of_every_cached_form() {
             assert!(!text.contains("Recital (moved)"), "{path}");
         }
     }
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let recital = sessions["items"]
         .as_array()
         .unwrap()
@@ -222,7 +222,7 @@ async fn registrations_refresh_personal_feeds_but_leave_the_cached_programme() {
     assert_ne!(generations.for_personal_reads(), personal);
     // A programme change still reaches both.
     let personal = generations.for_personal_reads();
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let id = sessions["items"][0]["id"].as_i64().unwrap();
     app.patch_json(
         &format!("/api/v1/events/izmir-2021/sessions/{id}"),
@@ -299,7 +299,7 @@ async fn a_change_through_one_process_reaches_the_cache_of_another() {
 
 /// Registers someone online for the Izmir demo; returns their feed's path and management token.
 async fn register_online(app: &TestApp, name: &str, email: &str) -> (String, String) {
-    let registered = body(
+    let registered = success(
         app.post_json(
             "/api/v1/events/izmir-2021/registrations",
             None,

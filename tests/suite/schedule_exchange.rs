@@ -154,7 +154,7 @@ async fn importing_the_izmir_export_into_another_event_recreates_it_and_a_dry_ru
         40,
         "{dry}"
     );
-    let nothing = body(
+    let nothing = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-copy/sessions")
             .await,
     )
@@ -176,8 +176,8 @@ async fn importing_the_izmir_export_into_another_event_recreates_it_and_a_dry_ru
     let copy: Value = serde_json::from_str(&export(&app, "izmir-copy", "json").await).unwrap();
     assert_same(&comparable(&copy), &comparable(&original));
     // The programme reads the same as the original, time for time.
-    let a = body(app.get("/api/v1/events/izmir-2021/programme").await).await;
-    let b = body(app.get("/api/v1/events/izmir-copy/programme").await).await;
+    let a = success(app.get("/api/v1/events/izmir-2021/programme").await).await;
+    let b = success(app.get("/api/v1/events/izmir-copy/programme").await).await;
     assert_eq!(
         a["days"].as_array().unwrap().len(),
         b["days"].as_array().unwrap().len()
@@ -230,7 +230,7 @@ async fn the_xml_export_round_trips_and_a_plain_frab_file_imports_from_its_stand
         8,
         "{report}"
     );
-    let sessions = body(
+    let sessions = success(
         app.get_as(&app.admin_token, "/api/v1/events/from-frab/sessions")
             .await,
     )

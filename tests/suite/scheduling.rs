@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn speaker_named(app: &TestApp, name: &str) -> Value {
-    let speakers = body(
+    let speakers = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/speakers")
             .await,
     )
@@ -88,7 +88,7 @@ async fn availability_is_read_in_the_speakers_zone_and_checked_against_the_progr
         saved["windows"][0]["local_starts_at"],
         "2021-12-07T13:00:00-05:00"
     );
-    let report = body(
+    let report = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/conflicts")
             .await,
     )
@@ -108,13 +108,13 @@ async fn availability_is_read_in_the_speakers_zone_and_checked_against_the_progr
         json!({"windows": [{"starts_at": "2021-12-07T07:30", "ends_at": "2021-12-07T12:00"}, {"starts_at": "2021-12-07T13:00", "ends_at": "2021-12-07T18:00"}]}),
     )
     .await;
-    let report = body(
+    let report = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/conflicts")
             .await,
     )
     .await;
     assert_eq!(report["conflicts"], json!([]), "{report}");
-    let read = body(app.get_as(&app.admin_token, &path).await).await;
+    let read = success(app.get_as(&app.admin_token, &path).await).await;
     assert_eq!(read["windows"].as_array().unwrap().len(), 2);
 }
 
@@ -122,7 +122,7 @@ async fn availability_is_read_in_the_speakers_zone_and_checked_against_the_progr
 async fn a_room_closed_at_the_time_of_its_session_blocks_publication() {
     let app = spawn_demo().await;
     let token = Some(app.admin_token.as_str());
-    let rooms = body(
+    let rooms = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/rooms")
             .await,
     )
@@ -160,7 +160,7 @@ async fn a_room_closed_at_the_time_of_its_session_blocks_publication() {
 #[tokio::test]
 async fn moving_a_session_answers_with_the_conflicts_it_now_has() {
     let app = spawn_demo().await;
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let plenary = sessions["items"][6]["id"].as_i64().unwrap();
     let moved = app
         .patch_json(
@@ -175,7 +175,7 @@ async fn moving_a_session_answers_with_the_conflicts_it_now_has() {
         kinds(&moved["conflicts"]).contains(&"room_double_booked".to_owned()),
         "{moved}"
     );
-    let back = body(
+    let back = success(
         app.patch_json(
             &format!("/api/v1/events/izmir-2021/sessions/{plenary}"),
             Some(&app.admin_token),
@@ -195,7 +195,7 @@ async fn each_publication_that_changes_something_is_a_version_with_a_changelog()
         app.get("/api/v1/events/izmir-2021/versions").await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let versions = body(
+    let versions = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/versions")
             .await,
     )
@@ -205,7 +205,7 @@ async fn each_publication_that_changes_something_is_a_version_with_a_changelog()
     assert_eq!(versions["items"][0]["sessions"], 8);
 
     // Publishing with nothing new is not a new version.
-    let same = body(
+    let same = success(
         app.post_json("/api/v1/events/izmir-2021/publish", token, json!({}))
             .await,
     )
@@ -214,7 +214,7 @@ async fn each_publication_that_changes_something_is_a_version_with_a_changelog()
     assert_eq!(same["changes"], json!([]));
 
     // A new session, a moved one, a retitled one: version 2 records exactly these.
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let recital = sessions["items"][7]["id"].as_i64().unwrap();
     let first = sessions["items"][0]["id"].as_i64().unwrap();
     app.patch_json(
@@ -232,7 +232,7 @@ async fn each_publication_that_changes_something_is_a_version_with_a_changelog()
     let side = app
         .create("/api/v1/events/izmir-2021/sessions", json!({"title": "Side event", "kind": "networking", "attendance": "virtual", "starts_at": "2021-12-09T16:00", "ends_at": "2021-12-09T17:00", "online_url": "https://meet.example.org/side"}))
         .await;
-    let published = body(
+    let published = success(
         app.post_json("/api/v1/events/izmir-2021/publish", token, json!({}))
             .await,
     )
@@ -254,7 +254,7 @@ async fn each_publication_that_changes_something_is_a_version_with_a_changelog()
     assert!(summary.contains(&(recital, "changed".into())));
     assert!(summary.contains(&(first, "changed".into())));
 
-    let log = body(
+    let log = success(
         app.get_as(
             &app.admin_token,
             "/api/v1/events/izmir-2021/changelog?from=1&to=2",
@@ -275,7 +275,7 @@ async fn each_publication_that_changes_something_is_a_version_with_a_changelog()
     );
     assert_eq!(moved["fields"][0]["after"], "2021-12-10T15:30:00Z");
     // The whole first version is still there to read.
-    let v1 = body(
+    let v1 = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/versions/1")
             .await,
     )

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 /// The first session's opening speaker, given an email address; returns (session id, participant id).
 async fn soyer_with_email(app: &TestApp) -> (i64, i64) {
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let session = &sessions["items"][0];
     let participant = &session["participants"][0];
     assert_eq!(participant["speaker"]["name"], "Tunç Soyer");
@@ -96,7 +96,7 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
         .await
         .unwrap();
     assert_eq!(answered.status(), StatusCode::OK);
-    let speaker_id = body(
+    let speaker_id = success(
         app.get(&format!(
             "/api/v1/events/izmir-2021/sessions/{session}/participants"
         ))
@@ -109,7 +109,7 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
         .find(|p| p["id"] == participant)
         .unwrap()["speaker_id"]
         .clone();
-    let windows = body(
+    let windows = success(
         app.get_as(
             &app.admin_token,
             &format!("/api/v1/events/izmir-2021/speakers/{speaker_id}/availability"),
@@ -129,7 +129,7 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
         ),
         "{windows}"
     );
-    let participants = body(
+    let participants = success(
         app.get(&format!(
             "/api/v1/events/izmir-2021/sessions/{session}/participants"
         ))
@@ -208,7 +208,7 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
         .unwrap();
     assert_eq!(declined.status(), StatusCode::OK);
     assert_eq!(body(declined).await["status"], "declined");
-    let conflicts = body(
+    let conflicts = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/conflicts")
             .await,
     )
@@ -236,7 +236,7 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
 #[tokio::test]
 async fn a_speaker_without_email_cannot_be_invited_and_only_organisers_invite() {
     let app = spawn_demo().await;
-    let sessions = body(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
     let session = sessions["items"][0]["id"].as_i64().unwrap();
     let participant = sessions["items"][0]["participants"][0]["id"]
         .as_i64()

@@ -39,7 +39,7 @@ fn all_time_texts(programme: &Value) -> Vec<String> {
 #[tokio::test]
 async fn the_french_programme_reproduces_every_time_line_of_the_printed_one() {
     let app = spawn_demo().await;
-    let programme = body(app.get("/api/v1/events/izmir-2021/programme?lang=fr").await).await;
+    let programme = success(app.get("/api/v1/events/izmir-2021/programme?lang=fr").await).await;
     let printed = printed_time_lines();
     assert_eq!(
         printed.len(),
@@ -81,7 +81,7 @@ async fn the_french_programme_reproduces_every_time_line_of_the_printed_one() {
 #[tokio::test]
 async fn the_english_programme_uses_twelve_hour_times() {
     let app = spawn_demo().await;
-    let programme = body(app.get("/api/v1/events/izmir-2021/programme?lang=en").await).await;
+    let programme = success(app.get("/api/v1/events/izmir-2021/programme?lang=en").await).await;
     let first = &programme["days"][0]["sessions"][0]["times"];
     assert_eq!(first[0]["text"], "Izmir: 4:00–5:30 PM TRT (UTC+3)");
     assert_eq!(first[1]["text"], "Paris: 2:00–3:30 PM CET (UTC+1)");
@@ -96,7 +96,7 @@ async fn the_english_programme_uses_twelve_hour_times() {
 #[tokio::test]
 async fn a_reader_chooses_zones_and_days_follow_the_first_one() {
     let app = spawn_demo().await;
-    let programme = body(
+    let programme = success(
         app.get("/api/v1/events/izmir-2021/programme?tz=Asia/Tokyo&tz=America/Sao_Paulo&lang=fr")
             .await,
     )
@@ -124,7 +124,7 @@ async fn a_reader_chooses_zones_and_days_follow_the_first_one() {
     let closing = &programme["days"][3]["sessions"][2];
     assert_eq!(closing["times"].as_array().unwrap().len(), 2);
     // A zone the event displays keeps its label and abbreviation.
-    let izmir = body(
+    let izmir = success(
         app.get("/api/v1/events/izmir-2021/programme?tz=Europe/Istanbul")
             .await,
     )
@@ -177,7 +177,7 @@ async fn unknown_zones_and_languages_are_refused_with_suggestions() {
 #[tokio::test]
 async fn the_converter_reads_wall_clock_time_and_refuses_gaps() {
     let app = spawn_app().await;
-    let converted = body(app.get("/api/v1/time/convert?at=2021-12-07T16:00&from=Europe/Istanbul&to=Europe/Paris&to=America/Toronto&to=Asia/Kolkata&lang=fr").await).await;
+    let converted = success(app.get("/api/v1/time/convert?at=2021-12-07T16:00&from=Europe/Istanbul&to=Europe/Paris&to=America/Toronto&to=Asia/Kolkata&lang=fr").await).await;
     assert_eq!(converted["instant"], "2021-12-07T13:00:00Z");
     assert_eq!(
         converted["to"][0]["text"],
@@ -204,7 +204,7 @@ async fn the_converter_reads_wall_clock_time_and_refuses_gaps() {
         .get("/api/v1/time/convert?at=2026-04-05T02:30&from=Australia/Sydney")
         .await;
     assert_problem(sydney, StatusCode::UNPROCESSABLE_ENTITY, Some("at")).await;
-    let explicit = body(
+    let explicit = success(
         app.get("/api/v1/time/convert?at=2026-11-01T01:30:00-04:00&to=America/Toronto")
             .await,
     )
@@ -246,7 +246,7 @@ async fn the_slot_finder_puts_izmir_at_four_and_never_montreal_before_eight() {
     let app = spawn_app().await;
     let path = "/api/v1/scheduling/slots?tz=Europe/Istanbul&tz=Europe/Paris&tz=America/Toronto&from=2021-12-07&duration=90&limit=100&lang=fr";
     assert_problem(app.get(path).await, StatusCode::UNAUTHORIZED, None).await;
-    let answer = body(app.get_as(&app.admin_token, path).await).await;
+    let answer = success(app.get_as(&app.admin_token, path).await).await;
     let slots = answer["slots"].as_array().unwrap();
     assert!(!slots.is_empty());
     assert!(answer["reason"].is_null());
@@ -273,7 +273,7 @@ async fn the_slot_finder_puts_izmir_at_four_and_never_montreal_before_eight() {
 async fn the_slot_finder_explains_when_nothing_fits() {
     let app = spawn_app().await;
     let path = "/api/v1/scheduling/slots?tz=Asia/Tokyo&tz=Pacific/Honolulu&tz=Europe/Paris&from=2021-12-07&duration=60";
-    let answer = body(app.get_as(&app.admin_token, path).await).await;
+    let answer = success(app.get_as(&app.admin_token, path).await).await;
     assert_eq!(answer["slots"], json!([]));
     let reason = answer["reason"].as_str().unwrap();
     assert!(
@@ -283,7 +283,7 @@ async fn the_slot_finder_explains_when_nothing_fits() {
 
     let windows = "/api/v1/scheduling/slots?tz=Asia/Tokyo@06:00-23:00&tz=Europe/Paris&from=2021-12-07&duration=60";
     assert!(
-        !body(app.get_as(&app.admin_token, windows).await).await["slots"]
+        !success(app.get_as(&app.admin_token, windows).await).await["slots"]
             .as_array()
             .unwrap()
             .is_empty()
@@ -307,7 +307,7 @@ async fn the_slot_finder_explains_when_nothing_fits() {
 #[tokio::test]
 async fn the_slot_finder_can_take_the_zones_of_an_events_speakers() {
     let app = spawn_demo().await;
-    let answer = body(
+    let answer = success(
         app.get_as(
             &app.admin_token,
             "/api/v1/scheduling/slots?event=izmir-2021&from=2021-12-07&duration=60",

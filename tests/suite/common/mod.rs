@@ -254,6 +254,19 @@ impl TestApp {
     }
 }
 
+/// The JSON body of an answer that must have succeeded (any 2xx): a setup step that fails
+/// fails here, naming the URL and the answer, not at a later assertion.
+pub async fn success(response: Response) -> Value {
+    let status = response.status();
+    let url = response.url().clone();
+    let text = response.text().await.expect("body read");
+    assert!(status.is_success(), "{url} answered {status}: {text}");
+    if text.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON from {url}: {text}"))
+}
+
 pub async fn body(response: Response) -> Value {
     let text = response.text().await.expect("body read");
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
