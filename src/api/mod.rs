@@ -1,4 +1,8 @@
 //! The JSON API under `/api/v1`, one module per resource, plus the OpenAPI document.
+//!
+//! Handlers are thin: parse (`http::extract`), authorise (`http::auth`), call one use case in
+//! `app/`, map its answer to JSON. A new endpoint is a handler here and a line in `router()`;
+//! what it does belongs in `app/`. Only the router assembly (`lib.rs`) imports this module.
 
 pub mod attendance;
 pub mod auth;

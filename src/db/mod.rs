@@ -1,5 +1,7 @@
 //! Persistence: the connection, migrations, typed entities and the queries the use cases need,
 //! over sea-orm. Queries answer `StoreError`s (`error.rs`), which know nothing of HTTP.
+//! Domain values are columns of their own Rust types (`columns.rs`). A new table is a migration
+//! in `migration/`, an entity in `entities/`, and its queries here.
 
 pub mod columns;
 pub mod entities;

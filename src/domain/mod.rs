@@ -1,5 +1,8 @@
-//! The pure core: vocabulary, typed inputs, time zones, formatting, programme assembly.
-//! Nothing in here touches the network, the database, the clock or the file system.
+//! The pure core: vocabulary, typed inputs, time zones, formatting, programme assembly,
+//! conflicts, slot finding, calendars and schedule formats. Nothing in here touches the network,
+//! the database, the clock or the file system, so every rule is tested without them.
+//!
+//! A new rule about time, scheduling or what a document contains goes here; `app/` calls it.
 
 pub mod availability;
 pub mod calendar;

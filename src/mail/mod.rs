@@ -1,5 +1,7 @@
 //! Email: composing messages (templates, iMIP MIME), the durable outbox, and delivery over
-//! SMTP or into `.eml` files.
+//! SMTP or into `.eml` files. Use cases queue mail with `outbox::enqueue` in their own
+//! transaction; the worker (`outbox::run_worker`) delivers with a `Courier`. A new kind of email
+//! is a template in `templates/email/` and a composer in `compose.rs`.
 
 pub mod compose;
 pub mod outbox;

@@ -1,4 +1,5 @@
-//! Server-rendered pages for people with a browser: the programme (`/events/{slug}`), the
+//! Server-rendered pages for people with a browser (one more interface over `app/`, like the JSON
+//! API; it never imports `api/`): the programme (`/events/{slug}`), the
 //! registration form (`/events/{slug}/register`), the registrant's management page
 //! (`/r/{token}`) and the speaker's answer page (`/speak/{token}`). Templates live in
 //! `templates/pages/` (auto-escaped), the one stylesheet and script in `templates/assets/`.
