@@ -4,8 +4,11 @@
 use sea_orm::sea_query::LockType;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::entities::{event, participant, room, session, speaker};
+use std::collections::HashMap;
+
+use super::entities::{attendance, event, participant, room, session, speaker};
 use super::error::{StoreError, StoreResult};
+use crate::domain::vocab::SeatStatus;
 
 pub async fn event_by_slug(db: &impl ConnectionTrait, slug: &str) -> StoreResult<event::Model> {
     event::Entity::find()
@@ -169,4 +172,25 @@ pub async fn rooms_of_event(
         .order_by_asc(room::Column::Id)
         .all(db)
         .await?)
+}
+
+/// How many wait for a seat at each of `session_ids` (sessions nobody waits for are left out).
+pub async fn waitlist_lengths(
+    db: &impl ConnectionTrait,
+    session_ids: &[i64],
+) -> StoreResult<HashMap<i64, u64>> {
+    let counted: Vec<(i64, i64)> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::SessionId)
+        .column_as(attendance::Column::Id.count(), "waiting")
+        .filter(attendance::Column::SessionId.is_in(session_ids.iter().copied()))
+        .filter(attendance::Column::Status.eq(SeatStatus::Waitlisted))
+        .group_by(attendance::Column::SessionId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(counted
+        .into_iter()
+        .map(|(session, waiting)| (session, u64::try_from(waiting).unwrap_or(0)))
+        .collect())
 }

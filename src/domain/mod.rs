@@ -12,6 +12,7 @@ pub mod format;
 pub mod local_time;
 pub mod programme;
 pub mod schedule;
+pub mod seating;
 pub mod slots;
 pub mod text;
 pub mod versions;

@@ -2,6 +2,7 @@
 //! mode, and whether a new seat is confirmed or waits.
 
 use crate::db::entities::{attendance, event, registration, room, session};
+use crate::domain::seating::{Taken, is_full};
 use crate::domain::vocab::Mode;
 use crate::domain::vocab::RegistrationStatus;
 use crate::domain::vocab::SeatStatus;
@@ -37,14 +38,6 @@ pub(crate) async fn confirmed_count(
         .filter(attendance::Column::Status.eq(SeatStatus::Confirmed))
         .count(db)
         .await? as i64)
-}
-
-/// A limit (`None`: unlimited) and how much of it is taken; counted only when there is a limit.
-pub(crate) type Taken = (Option<i64>, i64);
-
-/// Whether nothing is left of a limit.
-pub(crate) fn is_full((limit, taken): Taken) -> bool {
-    limit.is_some_and(|limit| taken >= limit)
 }
 
 /// The event-wide limit for `mode` and the active registrations in that mode (every active

@@ -11,21 +11,21 @@
 
 use crate::app::AppState;
 use crate::app::notification as notify;
-use crate::app::registration::capacity::{Taken, event_places, is_full, onsite_seats};
+use crate::app::registration::capacity::{event_places, onsite_seats};
 use crate::app::registration::register::{
     Application, NewRegistration, Plan, registration_mails, sessions_asked_for,
 };
 use crate::db::entities::{attendance, event, registration, session};
 use crate::db::queries::{self, ROW_LOCK};
+use crate::domain::seating::Ledger;
 use crate::domain::vocab::Mode;
 use crate::domain::vocab::SeatStatus;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::SessionFacts;
 use crate::mail::outbox::{ROWS_PER_STATEMENT, enqueue_all};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
@@ -323,13 +323,11 @@ pub(crate) async fn give_seats(
         refusals.push(refusal);
     }
 
+    // Decide (pure, but for the counts): first who is new, then the counts those need, read
+    // once under the lock, then every new registration's seats in turn.
     let mut outcomes = Vec::with_capacity(applications.len());
-    let mut seatings: Vec<Seating> = Vec::new();
+    let mut new_ones: Vec<(&Application, &event::Model, &Plan)> = Vec::new();
     let mut new_by_email: HashMap<(i64, &str), usize> = HashMap::new();
-    // Seats and event places as counted at the start of the batch, then kept up to date here.
-    let mut seats_taken: HashMap<i64, Taken> = HashMap::new();
-    let mut places_taken: HashMap<(i64, Mode), Taken> = HashMap::new();
-    let mut waitlist_lengths: HashMap<i64, u64> = HashMap::new();
     for ((application, replan), refusal) in applications.iter().zip(&replans).zip(refusals) {
         let event_id = application.plan.event.id;
         let Some(event) = events.iter().find(|e| e.id == event_id) else {
@@ -353,69 +351,12 @@ pub(crate) async fn give_seats(
             continue;
         }
         let plan = replan.as_ref().unwrap_or(&application.plan);
-        let mode = application.input.attendance;
-        let places = match places_taken.get_mut(&(event_id, mode)) {
-            Some(places) => places,
-            None => {
-                let counted = event_places(&*txn, event, mode, None).await?;
-                places_taken.entry((event_id, mode)).or_insert(counted)
-            }
-        };
-        // Every active registration takes a place in the event, seated or waiting.
-        let room_in_event = !is_full(*places);
-        places.1 += 1;
-        let mut statuses = Vec::with_capacity(plan.sessions.len());
-        let mut waitlist_positions = Vec::with_capacity(plan.sessions.len());
-        for (session, session_mode) in &plan.sessions {
-            let status = if !room_in_event {
-                SeatStatus::Waitlisted
-            } else if *session_mode == Mode::Virtual {
-                SeatStatus::Confirmed
-            } else {
-                let seats = match seats_taken.get_mut(&session.id) {
-                    Some(seats) => seats,
-                    None => {
-                        let counted = onsite_seats(&*txn, session).await?;
-                        seats_taken.entry(session.id).or_insert(counted)
-                    }
-                };
-                if is_full(*seats) {
-                    SeatStatus::Waitlisted
-                } else {
-                    seats.1 += 1;
-                    SeatStatus::Confirmed
-                }
-            };
-            statuses.push(status);
-            waitlist_positions.push(if status == SeatStatus::Waitlisted {
-                let length = match waitlist_lengths.get_mut(&session.id) {
-                    Some(length) => length,
-                    None => {
-                        let waiting = attendance::Entity::find()
-                            .filter(attendance::Column::SessionId.eq(session.id))
-                            .filter(attendance::Column::Status.eq(SeatStatus::Waitlisted))
-                            .count(&*txn)
-                            .await?;
-                        waitlist_lengths.entry(session.id).or_insert(waiting)
-                    }
-                };
-                *length += 1;
-                Some(*length)
-            } else {
-                None
-            });
-        }
-        new_by_email.insert((event_id, application.email_key.as_str()), seatings.len());
-        outcomes.push(Outcome::New(seatings.len()));
-        seatings.push(Seating {
-            application,
-            event,
-            sessions: &plan.sessions,
-            facts: &plan.facts,
-            statuses,
-            waitlist_positions,
-        });
+        new_by_email.insert((event_id, application.email_key.as_str()), new_ones.len());
+        outcomes.push(Outcome::New(new_ones.len()));
+        new_ones.push((application, event, plan));
     }
+    let ledger = read_ledger(&*txn, &new_ones).await?;
+    let seatings = decide_seats(ledger, new_ones)?;
 
     let saved = if seatings.is_empty() {
         Vec::new()
@@ -509,6 +450,62 @@ pub(crate) async fn give_seats(
             Outcome::SameAs(n) => Ok(Decision::Existing(saved[n].clone())),
         })
         .collect())
+}
+
+/// The counts the new registrations of a batch need: their events' places in their modes, the
+/// on-site seats of the sessions they follow on site, and every waitlist they may join.
+async fn read_ledger(
+    db: &impl ConnectionTrait,
+    new_ones: &[(&Application, &event::Model, &Plan)],
+) -> AppResult<Ledger> {
+    let mut ledger = Ledger::default();
+    let mut session_ids = Vec::new();
+    for (application, event, plan) in new_ones {
+        let mode = application.input.attendance;
+        if let Entry::Vacant(place) = ledger.places.entry((event.id, mode)) {
+            place.insert(event_places(db, event, mode, None).await?);
+        }
+        for (session, session_mode) in &plan.sessions {
+            session_ids.push(session.id);
+            if *session_mode == Mode::OnSite
+                && let Entry::Vacant(seats) = ledger.seats.entry(session.id)
+            {
+                seats.insert(onsite_seats(db, session).await?);
+            }
+        }
+    }
+    session_ids.sort_unstable();
+    session_ids.dedup();
+    ledger.waitlists = queries::waitlist_lengths(db, &session_ids).await?;
+    Ok(ledger)
+}
+
+/// Every new registration's seats, decided in turn against the counts of the batch.
+fn decide_seats<'a>(
+    mut ledger: Ledger,
+    new_ones: Vec<(&'a Application, &'a event::Model, &'a Plan)>,
+) -> AppResult<Vec<Seating<'a>>> {
+    new_ones
+        .into_iter()
+        .map(|(application, event, plan)| {
+            let wanted: Vec<(i64, Mode)> = plan
+                .sessions
+                .iter()
+                .map(|(s, mode)| (s.id, *mode))
+                .collect();
+            let decided = ledger
+                .decide(event.id, application.input.attendance, &wanted)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a seat count was not read")))?;
+            Ok(Seating {
+                application,
+                event,
+                sessions: &plan.sessions,
+                facts: &plan.facts,
+                statuses: decided.iter().map(|d| d.status).collect(),
+                waitlist_positions: decided.iter().map(|d| d.waitlist_position).collect(),
+            })
+        })
+        .collect()
 }
 
 /// A new registration's seats in the order its sessions were asked for.

@@ -1,12 +1,13 @@
 //! The registrant's self-service through their private link: read, change, cancel, erase.
 
-use super::capacity::{event_places, is_full, seat_status};
+use super::capacity::{event_places, seat_status};
 use super::views::{RegistrationView, registration_view};
 use super::waitlist::{invite_to_seat, promote_waitlist, release_seat, release_seats};
 use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::db::entities::{attendance, registration, session};
 use crate::db::queries;
+use crate::domain::seating::is_full;
 use crate::domain::text::LanguageCode;
 use crate::domain::vocab::Mode;
 use crate::domain::vocab::RegistrationStatus;
