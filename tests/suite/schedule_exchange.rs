@@ -306,3 +306,24 @@ async fn malformed_imports_are_refused_with_line_and_field() {
         .unwrap();
     assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
+
+#[tokio::test]
+async fn an_absurd_duration_is_refused_with_its_field_not_a_server_error() {
+    let app = spawn_demo().await;
+    app.create("/api/v1/events", event_payload("absurd")).await;
+    let mut document: Value =
+        serde_json::from_str(&export(&app, "izmir-2021", "json").await).unwrap();
+    document["schedule"]
+        .as_object_mut()
+        .unwrap()
+        .remove("convene");
+    document["schedule"]["conference"]["days"][0]["rooms"]["Online"][0]["duration"] =
+        json!("99999999999:00");
+    let problem = assert_problem(
+        import(&app, "absurd", "application/json", &document.to_string(), true).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("schedule.conference.days[0].rooms.Online[0].duration"),
+    )
+    .await;
+    assert!(problem.to_string().contains("longer than a week"), "{problem}");
+}

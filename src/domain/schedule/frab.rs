@@ -12,8 +12,15 @@ pub(super) fn duration_minutes(text: &str) -> Option<i64> {
     let mut parts = text.trim().split(':');
     let hours: i64 = parts.next()?.parse().ok()?;
     let minutes: i64 = parts.next()?.parse().ok()?;
-    Some(hours * 60 + minutes)
+    if !(0..60).contains(&minutes) {
+        return None;
+    }
+    let total = hours.checked_mul(60)?.checked_add(minutes)?;
+    (0..=MAX_DURATION_MINUTES).contains(&total).then_some(total)
 }
+
+/// No programme item lasts longer than a week; a longer duration is a broken file.
+const MAX_DURATION_MINUTES: i64 = 7 * 24 * 60;
 
 /// A session from the standard frab fields (a file from another tool).
 pub(super) struct FrabEvent {
@@ -59,8 +66,12 @@ pub(super) fn session_from_frab(
         errors.push(read_error(
             event.line,
             at("duration"),
-            "missing or not HH:MM",
+            "missing, not HH:MM, or longer than a week",
         ));
+        return None;
+    };
+    let Some(ends_at) = starts_at.checked_add_signed(Duration::minutes(minutes)) else {
+        errors.push(read_error(event.line, at("date"), "is out of range"));
         return None;
     };
     let room = event.room.filter(|r| !r.is_empty() && r != ONLINE_ROOM);
@@ -73,7 +84,7 @@ pub(super) fn session_from_frab(
         kind: event.kind.unwrap_or_else(|| "other".into()),
         attendance: if room.is_some() { "on_site" } else { "virtual" }.into(),
         room,
-        ends_at: starts_at + Duration::minutes(minutes),
+        ends_at,
         starts_at,
         language: event.language.unwrap_or_else(|| "en".into()),
         description: event.abstract_text.unwrap_or_default(),
@@ -184,5 +195,8 @@ mod tests {
         assert_eq!(duration_minutes("01:30"), Some(90));
         assert_eq!(duration_minutes("00:45:00"), Some(45));
         assert_eq!(duration_minutes("an hour"), None);
+        assert_eq!(duration_minutes("99999999999:00"), None);
+        assert_eq!(duration_minutes("-01:00"), None);
+        assert_eq!(duration_minutes("01:75"), None);
     }
 }
