@@ -22,10 +22,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_scalar::{Scalar, Servable};
@@ -49,6 +50,11 @@ pub fn build_app(state: AppState) -> Router {
         .merge(Scalar::with_url("/api/docs", openapi))
         .fallback(|| async { AppError::NotFound("page") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        // No answer is sniffed into something it is not (JSON read as HTML, say).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         // Responses compressed already (the cached reads) pass through untouched.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

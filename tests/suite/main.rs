@@ -10,6 +10,7 @@ mod cli;
 mod conflicts;
 mod crash_recovery;
 mod foundation;
+mod integrity;
 mod invitations;
 mod pages;
 mod public_reads;

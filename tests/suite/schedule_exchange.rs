@@ -320,10 +320,20 @@ async fn an_absurd_duration_is_refused_with_its_field_not_a_server_error() {
     document["schedule"]["conference"]["days"][0]["rooms"]["Online"][0]["duration"] =
         json!("99999999999:00");
     let problem = assert_problem(
-        import(&app, "absurd", "application/json", &document.to_string(), true).await,
+        import(
+            &app,
+            "absurd",
+            "application/json",
+            &document.to_string(),
+            true,
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         Some("schedule.conference.days[0].rooms.Online[0].duration"),
     )
     .await;
-    assert!(problem.to_string().contains("longer than a week"), "{problem}");
+    assert!(
+        problem.to_string().contains("longer than a week"),
+        "{problem}"
+    );
 }
