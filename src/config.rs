@@ -25,6 +25,8 @@ pub struct Settings {
     pub organiser_email: String,
     /// Requests per minute per client on public write endpoints; 0 switches the limit off.
     pub rate_limit_per_minute: u32,
+    /// Sign-in attempts per minute, per client and per account (`CONVENE_SIGNIN_LIMIT`).
+    pub sign_in_per_minute: u32,
     pub token_ttl_hours: i64,
     /// How long a worker's claim on an email lasts before another may take it over.
     pub outbox_lease_seconds: i64,
@@ -119,6 +121,15 @@ impl Settings {
             })
             .transpose()?
             .unwrap_or(60);
+        let sign_in_per_minute = var("CONVENE_SIGNIN_LIMIT")
+            .map(|v| match v.parse::<u32>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(anyhow!(
+                    "CONVENE_SIGNIN_LIMIT must be a whole number of sign-in attempts per minute, at least 1"
+                )),
+            })
+            .transpose()?
+            .unwrap_or(10);
         let token_ttl_hours = var("CONVENE_TOKEN_TTL_HOURS")
             .map(|v| {
                 v.parse::<i64>()
@@ -183,6 +194,7 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from("outbox-mail")),
             organiser_email,
             rate_limit_per_minute,
+            sign_in_per_minute,
             token_ttl_hours,
             outbox_lease_seconds,
             outbox_worker,
@@ -220,6 +232,7 @@ mod tests {
     fn errors_name_the_variable() {
         for (vars, name) in [
             (vec![("CONVENE_ADDR", "nowhere")], "CONVENE_ADDR"),
+            (vec![("CONVENE_SIGNIN_LIMIT", "0")], "CONVENE_SIGNIN_LIMIT"),
             (vec![("DATABASE_URL", "mysql://x")], "DATABASE_URL"),
             (
                 vec![("CONVENE_ADMIN_EMAIL", "a@b.org")],

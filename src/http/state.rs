@@ -14,6 +14,9 @@ pub struct HttpState {
     pub app: AppState,
     /// Per-client limit on public write endpoints (`CONVENE_RATE_LIMIT`); `None` when off.
     pub public_writes: Option<Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>>,
+    /// Sign-in attempts per client and per account (`CONVENE_SIGNIN_LIMIT`), always on.
+    pub sign_in_by_client: Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>,
+    pub sign_in_by_account: Arc<governor::DefaultKeyedRateLimiter<String>>,
     /// Finished public responses, kept until the data changes.
     pub public_reads: PublicReads,
     /// How the public forms' CSRF cookie is made and checked.
@@ -39,8 +42,14 @@ impl HttpState {
                     per_minute,
                 )))
             });
+        let sign_in = governor::Quota::per_minute(
+            std::num::NonZeroU32::new(settings.sign_in_per_minute)
+                .unwrap_or(std::num::NonZeroU32::MIN),
+        );
         HttpState {
             public_writes,
+            sign_in_by_client: Arc::new(governor::RateLimiter::keyed(sign_in)),
+            sign_in_by_account: Arc::new(governor::RateLimiter::keyed(sign_in)),
             public_reads: PublicReads::new(settings.read_cache_mb),
             csrf: csrf_config(settings),
             app,
@@ -49,17 +58,44 @@ impl HttpState {
 
     /// Counts one public write by `client`; refuses with 429 and the wait when over the limit.
     pub fn limit_public_write(&self, client: std::net::IpAddr) -> Result<(), AppError> {
-        let Some(limiter) = &self.public_writes else {
-            return Ok(());
-        };
-        limiter.check_key(&client).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            AppError::TooManyRequests {
-                retry_after_seconds: wait.as_secs().max(1),
-            }
-        })
+        match &self.public_writes {
+            Some(limiter) => check(limiter, &client),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Refuses with 429 and the wait when `limiter` has no room left for `key`.
+fn check<K: Clone + std::hash::Hash + Eq>(
+    limiter: &governor::DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> Result<(), AppError> {
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        ));
+        AppError::TooManyRequests {
+            retry_after_seconds: wait.as_secs().max(1),
+        }
+    })
+}
+
+/// Keys of limiters that anyone can choose (account names tried) are forgotten once idle, so
+/// guessing many names cannot grow memory without bound.
+const MOST_KEYS_REMEMBERED: usize = 10_000;
+
+impl HttpState {
+    /// Counts one sign-in attempt by `client` for `email`: a client or an account past its
+    /// limit is refused with 429 before any password is checked, in the API and any sign-in form.
+    pub fn limit_sign_in(&self, client: std::net::IpAddr, email: &str) -> Result<(), AppError> {
+        if self.sign_in_by_account.len() > MOST_KEYS_REMEMBERED {
+            self.sign_in_by_account.retain_recent();
+        }
+        if self.sign_in_by_client.len() > MOST_KEYS_REMEMBERED {
+            self.sign_in_by_client.retain_recent();
+        }
+        check(&self.sign_in_by_client, &client)?;
+        check(&self.sign_in_by_account, &email.trim().to_lowercase())
     }
 }
 

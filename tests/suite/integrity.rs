@@ -33,3 +33,82 @@ async fn json_answers_are_never_sniffed_into_something_else() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A client bound to another loopback address, so the server sees another client.
+fn client_from(address: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(address.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn try_sign_in(app: &TestApp, client: &reqwest::Client, email: &str) -> reqwest::Response {
+    client
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"email": email, "password": "not the password"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn guessing_passwords_is_stopped_per_account_and_per_client_even_with_public_limits_off() {
+    // The harness turns CONVENE_RATE_LIMIT off; the sign-in limit has a setting of its own.
+    let app = spawn_app_with(Options {
+        env: vec![("CONVENE_SIGNIN_LIMIT", "5".into())],
+        ..Options::default()
+    })
+    .await;
+    // The harness signed the administrator in once already: four more tries, then refused.
+    let first = client_from("127.0.0.1");
+    for _ in 0..4 {
+        assert_eq!(
+            try_sign_in(&app, &first, ADMIN_EMAIL).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let refused = try_sign_in(&app, &first, ADMIN_EMAIL).await;
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=60).contains(&retry_after),
+        "Retry-After: {retry_after}"
+    );
+    assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, None).await;
+
+    // The account is protected from another client too, even with the right password…
+    let second = client_from("127.0.0.2");
+    let right = second
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"email": ADMIN_EMAIL.to_uppercase(), "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    // …while that client may still try other accounts.
+    assert_eq!(
+        try_sign_in(&app, &second, "someone@test.example")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // One client trying many accounts is stopped as well.
+    let third = client_from("127.0.0.3");
+    for n in 0..5 {
+        let email = format!("guess{n}@test.example");
+        assert_eq!(
+            try_sign_in(&app, &third, &email).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        try_sign_in(&app, &third, "guess9@test.example")
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
