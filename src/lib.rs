@@ -50,6 +50,8 @@ pub fn build_app(state: AppState) -> Router {
         .merge(Scalar::with_url("/api/docs", openapi))
         .fallback(|| async { AppError::NotFound("page") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        // Browser routes answer errors as pages in the reader's language; /api keeps problem+json.
+        .layer(axum::middleware::from_fn(web::errors::html_errors))
         // No answer is sniffed into something it is not (JSON read as HTML, say).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

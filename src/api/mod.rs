@@ -27,7 +27,6 @@ pub mod versions;
 
 use axum::middleware::from_fn_with_state;
 use serde::Serialize;
-use tower_http::compression::CompressionLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -75,11 +74,11 @@ pub fn router(state: &HttpState) -> OpenApiRouter<HttpState> {
         .routes(routes!(feeds::session_feed))
         .routes(routes!(schedule::schedule_xml))
         .routes(routes!(schedule::schedule_json))
-        .route_layer(CompressionLayer::new())
+        .route_layer(read_cache::compression())
         .route_layer(cached(Kind::Public));
     let personal_reads = OpenApiRouter::new()
         .routes(routes!(feeds::personal_feed))
-        .route_layer(CompressionLayer::new())
+        .route_layer(read_cache::compression())
         .route_layer(cached(Kind::Personal));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(public_reads)

@@ -269,3 +269,23 @@ fn validators(headers: &mut HeaderMap, stored: &Stored, kind: &Kind) {
         );
     }
 }
+
+/// Compression for the cached routes: successful answers only, so that an error passes on
+/// uncompressed to the layers that may rewrite it (browser routes answer errors as pages).
+#[derive(Clone, Copy, Default)]
+pub struct SuccessOnly;
+
+impl tower_http::compression::Predicate for SuccessOnly {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response.status().is_success()
+            && tower_http::compression::DefaultPredicate::new().should_compress(response)
+    }
+}
+
+/// The compression layer the cached routes use, inside the cache.
+pub fn compression() -> tower_http::compression::CompressionLayer<SuccessOnly> {
+    tower_http::compression::CompressionLayer::new().compress_when(SuccessOnly)
+}

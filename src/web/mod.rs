@@ -8,6 +8,7 @@
 //! set when they chose, else from the event; pages work without JavaScript, which only adds
 //! zone detection.
 
+pub mod errors;
 mod manage;
 mod programme;
 mod register;
@@ -25,7 +26,6 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono_tz::TZ_VARIANTS;
 use minijinja::Environment;
 use serde::Deserialize;
-use tower_http::compression::CompressionLayer;
 
 use crate::domain::text::UiLanguage;
 use crate::domain::zone::Zone;
@@ -54,6 +54,10 @@ static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLoc
         (
             "speak.html",
             include_str!("../../templates/pages/speak.html"),
+        ),
+        (
+            "error.html",
+            include_str!("../../templates/pages/error.html"),
         ),
     ] {
         env.add_template(name, source)?;
@@ -237,7 +241,7 @@ pub fn router(state: &HttpState) -> Router<HttpState> {
     };
     let programme = Router::new()
         .route("/events/{slug}", get(programme::programme_page))
-        .route_layer(CompressionLayer::new())
+        .route_layer(read_cache::compression())
         .route_layer(from_fn_with_state((state.clone(), page), read_cache::serve));
     Router::new()
         .merge(programme)

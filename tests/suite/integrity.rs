@@ -112,3 +112,86 @@ async fn guessing_passwords_is_stopped_per_account_and_per_client_even_with_publ
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+/// What a browser sends when following a link.
+const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+async fn as_browser(app: &TestApp, path: &str, language: &str) -> reqwest::Response {
+    app.request(reqwest::Method::GET, path)
+        .header("accept", BROWSER_ACCEPT)
+        .header("accept-language", language)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn browsers_get_error_pages_in_their_language_and_scripts_keep_problem_json() {
+    let app = spawn_demo().await;
+    for (path, status, language, words) in [
+        (
+            "/r/not-a-real-token",
+            StatusCode::NOT_FOUND,
+            "fr-FR,fr;q=0.9",
+            "Page introuvable",
+        ),
+        (
+            "/speak/not-a-real-token",
+            StatusCode::NOT_FOUND,
+            "en-GB,en",
+            "Page not found",
+        ),
+        (
+            "/events/no-such-event",
+            StatusCode::NOT_FOUND,
+            "fr",
+            "Page introuvable",
+        ),
+        (
+            "/no/such/page",
+            StatusCode::NOT_FOUND,
+            "en",
+            "Page not found",
+        ),
+        (
+            "/events/izmir-2021/register?lang=fr",
+            StatusCode::OK,
+            "en",
+            "inscrire",
+        ),
+    ] {
+        let response = as_browser(&app, path, language).await;
+        assert_eq!(response.status(), status, "{path}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            content_type.starts_with("text/html"),
+            "{path}: {content_type}"
+        );
+        assert!(
+            response.headers().contains_key("content-security-policy"),
+            "{path}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains(words), "{path}: {html}");
+        assert!(
+            !html.contains("about:blank"),
+            "{path} shows raw JSON: {html}"
+        );
+    }
+    // The API, and scripts calling a page route, keep problem+json.
+    assert_problem(
+        as_browser(&app, "/api/v1/events/no-such-event", "fr").await,
+        StatusCode::NOT_FOUND,
+        None,
+    )
+    .await;
+    assert_problem(
+        app.get("/speak/not-a-real-token").await,
+        StatusCode::NOT_FOUND,
+        None,
+    )
+    .await;
+}
