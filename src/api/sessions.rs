@@ -85,7 +85,7 @@ pub async fn update_session(
     ApiJson(changes): ApiJson<SessionChanges>,
 ) -> AppResult<Json<SessionView>> {
     Ok(Json(
-        change_session(&state, access.event, id, changes).await?,
+        change_session(&state, access.event, id, changes, access.organiser.user_id).await?,
     ))
 }
 

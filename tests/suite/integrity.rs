@@ -195,3 +195,63 @@ async fn browsers_get_error_pages_in_their_language_and_scripts_keep_problem_jso
     )
     .await;
 }
+
+#[tokio::test]
+async fn publishing_one_session_by_patch_goes_through_the_same_gate_and_records_a_version() {
+    let app = spawn_app().await;
+    app.create("/api/v1/events", event_payload("sfax-2019"))
+        .await;
+    let session = app
+        .create(
+            "/api/v1/events/sfax-2019/sessions",
+            serde_json::json!({"title": "Consultation mechanisms", "kind": "workshop",
+                "starts_at": "2019-06-25T09:30", "ends_at": "2019-06-25T11:00"}),
+        )
+        .await;
+    let path = format!("/api/v1/events/sfax-2019/sessions/{}", session["id"]);
+    let token = Some(app.admin_token.as_str());
+
+    // On site without a room: an error-level conflict, so it does not go public.
+    let refused = app
+        .patch_json(&path, token, serde_json::json!({"status": "published"}))
+        .await;
+    let problem = assert_problem(refused, StatusCode::CONFLICT, None).await;
+    assert_eq!(
+        problem["conflicts"][0]["kind"], "on_site_without_room",
+        "{problem}"
+    );
+    let public = success(app.get("/api/v1/events/sfax-2019/sessions").await).await;
+    assert_eq!(public["items"].as_array().unwrap().len(), 0, "{public}");
+    let versions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/sfax-2019/versions")
+            .await,
+    )
+    .await;
+    assert_eq!(versions["items"].as_array().unwrap().len(), 0, "{versions}");
+
+    let room = app
+        .create(
+            "/api/v1/events/sfax-2019/rooms",
+            serde_json::json!({"name": "Salle A", "capacity": 40}),
+        )
+        .await;
+    success(
+        app.patch_json(&path, token, serde_json::json!({"room_id": room["id"]}))
+            .await,
+    )
+    .await;
+    let published = success(
+        app.patch_json(&path, token, serde_json::json!({"status": "published"}))
+            .await,
+    )
+    .await;
+    assert_eq!(published["status"], "published");
+    let public = success(app.get("/api/v1/events/sfax-2019/sessions").await).await;
+    assert_eq!(public["items"].as_array().unwrap().len(), 1);
+    let versions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/sfax-2019/versions")
+            .await,
+    )
+    .await;
+    assert_eq!(versions["items"].as_array().unwrap().len(), 1, "{versions}");
+}

@@ -4,6 +4,7 @@
 use crate::app::AppState;
 use crate::app::catalogue::participants::ParticipantView;
 use crate::app::notification as notify;
+use crate::app::publishing;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
 use crate::db::entities::{event, session, speaker};
@@ -424,13 +425,28 @@ pub async fn update_session(
     event: event::Model,
     id: i64,
     changes: SessionChanges,
+    organiser_id: i64,
 ) -> AppResult<SessionView> {
     let txn = state.db.begin_write().await?;
     let current = queries::session_for_update(&*txn, event.id, id).await?;
     let before = calendar_facts(&current)?;
     let before_revision = current.revision;
+    let was_public = current.status == SessionStatus::Published;
     let now = state.clock.now();
     let saved = apply_session_changes(&*txn, &event, current, changes, now).await?;
+    // Making a session public by PATCH is publishing it: the same gate as `POST …/publish`
+    // (no error-level conflict concerning it), and a version is recorded.
+    if !was_public && saved.status == SessionStatus::Published {
+        let report = publishing::conflicts::conflicts_in(&*txn, &event).await?;
+        publishing::conflicts::refuse_blocking(
+            report
+                .conflicts
+                .iter()
+                .filter(|c| c.session_ids.contains(&id)),
+        )?;
+        let publisher = publishing::versions::publisher_email(&*txn, organiser_id).await?;
+        publishing::versions::record_version(&*txn, &event, publisher, now).await?;
+    }
     // A new revision means people holding the published entry must hear of it, in this same
     // transaction: the change and its emails commit together or not at all.
     if saved.revision > before_revision {

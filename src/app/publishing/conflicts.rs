@@ -9,7 +9,7 @@ use crate::domain::conflicts::{
 };
 use crate::domain::vocab::SessionStatus;
 use crate::error::AppResult;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -30,7 +30,14 @@ pub(crate) fn person_key(speaker: &speaker::Model) -> String {
 }
 
 pub async fn conflicts_of(state: &AppState, event: &event::Model) -> AppResult<ConflictReport> {
-    let db = &state.db.conn;
+    conflicts_in(&state.db.conn, event).await
+}
+
+/// The conflicts as `db` sees the programme: inside a transaction, with its uncommitted changes.
+pub async fn conflicts_in(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+) -> AppResult<ConflictReport> {
     let mut availability =
         crate::app::catalogue::availability::availability_of_event(db, event.id).await?;
     let rooms: HashMap<i64, RoomFacts> = queries::rooms_of_event(db, event.id)
@@ -165,27 +172,31 @@ pub struct Published {
     pub changes: Vec<crate::domain::versions::SessionChange>,
 }
 
+/// Refuses with 409, listing them, when error-level conflicts remain among `conflicts`.
+pub fn refuse_blocking<'a>(conflicts: impl Iterator<Item = &'a Conflict>) -> AppResult<()> {
+    let blocking: Vec<&Conflict> = conflicts
+        .filter(|c| c.severity == Severity::Error)
+        .collect();
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::AppError::Conflict {
+        detail: format!(
+            "{} error-level conflicts must be solved before publishing",
+            blocking.len()
+        ),
+        field: None,
+        extra: Some(serde_json::json!({ "conflicts": blocking })),
+    })
+}
+
 /// Publishes every draft session of the event, unless error-level conflicts remain (409,
 /// listing them), and records the new version of the programme.
 pub async fn publish(state: &AppState, event_id: i64, publisher_id: i64) -> AppResult<Published> {
     let txn = state.db.begin_write().await?;
     let event = queries::event_for_update(&*txn, event_id).await?;
     let report = conflicts_of(state, &event).await?;
-    if report.errors > 0 {
-        let blocking: Vec<&Conflict> = report
-            .conflicts
-            .iter()
-            .filter(|c| c.severity == Severity::Error)
-            .collect();
-        return Err(crate::error::AppError::Conflict {
-            detail: format!(
-                "{} error-level conflicts must be solved before publishing",
-                report.errors
-            ),
-            field: None,
-            extra: Some(serde_json::json!({ "conflicts": blocking })),
-        });
-    }
+    refuse_blocking(report.conflicts.iter())?;
     let drafts: Vec<i64> = queries::sessions_of_event(&*txn, event.id, true)
         .await?
         .into_iter()
