@@ -25,6 +25,7 @@ use crate::domain::vocab::SeatStatus;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
+use crate::http::extract::parse_form;
 use crate::http::extract::{ApiPath, ApiQuery};
 
 #[derive(Deserialize, Default)]
@@ -111,8 +112,7 @@ pub async fn update_form(
     ApiPath(token): ApiPath<String>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let form: ChangeForm = serde_html_form::from_bytes(&body)
-        .map_err(|e| AppError::BadRequest(format!("unreadable form: {e}")))?;
+    let form: ChangeForm = parse_form(&body)?;
     let attendance = form.attendance.parse::<Mode>().ok();
     let ids: Vec<i64> = form
         .session_ids

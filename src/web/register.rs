@@ -26,6 +26,7 @@ use crate::domain::vocab::Mode;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::http::HttpState;
+use crate::http::extract::parse_form;
 use crate::http::extract::{ApiPath, ApiQuery, PublicWrite};
 
 /// The form as typed: every field text, so nothing is lost when it comes back with errors.
@@ -231,8 +232,7 @@ pub async fn register_form(
 ) -> AppResult<Response> {
     let event = queries::event_by_slug(&state.db.conn, &slug).await?;
     let (viewer, jar) = Viewer::resolve(&ViewerQuery::default(), jar, &event.default_language);
-    let form: RegisterForm = serde_html_form::from_bytes(&body)
-        .map_err(|e| AppError::BadRequest(format!("unreadable form: {e}")))?;
+    let form: RegisterForm = parse_form(&body)?;
     // The form's language is the reader's choice for this page too.
     let viewer = Viewer {
         lang: optional(&form.language)

@@ -12,6 +12,7 @@ use crate::app::speaking::{Answer, Decision, answer, invitation_by_token};
 use crate::domain::text::UiLanguage;
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
+use crate::http::extract::refuse_form_controls;
 use crate::http::extract::{ApiPath, parse_json};
 
 pub async fn speak_page(
@@ -47,6 +48,7 @@ pub async fn speak_answer(
     let given: Answer = if is_json {
         parse_json(&body)?
     } else {
+        refuse_form_controls(&body)?;
         let form = serde_html_form::Deserializer::new(form_urlencoded::parse(&body));
         serde_path_to_error::deserialize(form).map_err(|e| {
             let field = e.path().to_string();

@@ -255,3 +255,77 @@ async fn publishing_one_session_by_patch_goes_through_the_same_gate_and_records_
     .await;
     assert_eq!(versions["items"].as_array().unwrap().len(), 1, "{versions}");
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_in_paths_queries_bodies_and_forms_on_every_database() {
+    let app = spawn_demo().await;
+    // Anonymous callers included: a NUL in a path, a query or a sign-in.
+    assert_problem(
+        app.get("/api/v1/events/a%00").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("path"),
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/events/izmir-2021/programme?tz=Europe/Paris%00")
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("query"),
+    )
+    .await;
+    assert_problem(
+        app.post_json(
+            "/api/v1/auth/token",
+            None,
+            serde_json::json!({"email": "admin\u{0}@test.example", "password": "x"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("email"),
+    )
+    .await;
+    // An organiser's multi-line text keeps its line breaks and tabs but not a NUL or an escape.
+    let token = Some(app.admin_token.as_str());
+    let path = "/api/v1/events/izmir-2021";
+    assert_problem(
+        app.patch_json(
+            path,
+            token,
+            serde_json::json!({"description": "one\u{0}two"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("description"),
+    )
+    .await;
+    assert_problem(
+        app.patch_json(
+            path,
+            token,
+            serde_json::json!({"questions": ["fine", "bell\u{7}"]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("questions[1]"),
+    )
+    .await;
+    let kept = success(
+        app.patch_json(
+            path,
+            token,
+            serde_json::json!({"description": "one\n\ttwo"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(kept["description"], "one\n\ttwo");
+    // The public registration form too.
+    let form = app
+        .request(reqwest::Method::POST, "/events/izmir-2021/register")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=A%00B&email=a%40b.org")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(form, StatusCode::UNPROCESSABLE_ENTITY, Some("name")).await;
+}
