@@ -29,7 +29,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app::AppState;
 use crate::error::AppError;
@@ -38,16 +38,29 @@ use crate::http::HttpState;
 /// Largest request body accepted anywhere (imports included).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+/// What the documentation page may load: only Convene itself (the Swagger UI bundle styles
+/// its elements inline, and draws its icons as data URLs).
+const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 pub fn build_app(state: AppState) -> Router {
     let state = HttpState::new(state);
     let (api, openapi) = api::router(&state).split_for_parts();
-    let openapi_json = serde_json::to_value(&openapi).unwrap_or_default();
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)
         .merge(web::router(&state))
-        .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json(openapi_json.clone()) }))
-        .merge(Scalar::with_url("/api/docs", openapi))
+        // The documentation page and its assets are served from the binary: it works offline,
+        // and loads nothing from elsewhere.
+        .merge(
+            Router::from(
+                SwaggerUi::new("/api/docs")
+                    .url("/api/openapi.json", openapi)
+                    // No badge fetched from validator.swagger.io.
+                    .config(utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none")),
+            ).layer(
+                SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_POLICY)),
+            ),
+        )
         .fallback(|| async { AppError::NotFound("page") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         // Browser routes answer errors as pages in the reader's language; /api keeps problem+json.

@@ -2,6 +2,7 @@
 // Run by tests/browser.rs, which starts the app and the SMTP server and passes:
 //   node e2e.mjs programme <base-url> <artefact-dir>   programme, zones, language, registration form
 //   node e2e.mjs manage <management-url> <artefact-dir> the emailed link: look, then cancel
+//   node e2e.mjs docs <base-url> <artefact-dir>         the API documentation, offline, no policy violation
 // Every page must be valid HTML (html-validate, standard rules) and log no console error.
 import { chromium } from "playwright-core";
 import { HtmlValidate } from "html-validate";
@@ -106,6 +107,17 @@ try {
     await page.getByRole("button", { name: "Annuler mon inscription" }).click();
     await page.waitForURL(/done=cancelled_done/);
     check((await page.locator("main").innerText()).includes("annulée"), "cancellation confirmed on the page");
+  } else if (phase === "docs") {
+    // Everything the documentation page loads comes from Convene (this machine has no Internet,
+    // and the page's policy would refuse anything else with a console error).
+    page.on("request", (r) => {
+      if (!r.url().startsWith(target) && !r.url().startsWith("data:")) problems.push(`docs loaded ${r.url()}`);
+    });
+    await page.goto(`${target}/api/docs`);
+    await page.waitForSelector(".swagger-ui .info .title", { timeout: 15000 });
+    check((await page.locator(".swagger-ui .info .title").innerText()).includes("Convene"), "documentation title");
+    check(await page.locator(".opblock").count() > 40, "the operations are listed");
+    await page.screenshot({ path: `${artefacts}/api-docs.png` });
   } else {
     problems.push(`unknown phase ${phase}`);
   }

@@ -63,6 +63,7 @@ async fn programme_zone_language_registration_and_cancellation_in_chromium() {
     .await;
 
     run_phase("programme", &app.address, &artefacts).await;
+    run_phase("docs", &app.address, &artefacts).await;
     for shot in ["programme-desktop.png", "programme-phone.png"] {
         let size = std::fs::metadata(artefacts.join(shot))
             .map(|m| m.len())

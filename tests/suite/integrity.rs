@@ -329,3 +329,51 @@ async fn control_characters_are_refused_in_paths_queries_bodies_and_forms_on_eve
         .unwrap();
     assert_problem(form, StatusCode::UNPROCESSABLE_ENTITY, Some("name")).await;
 }
+
+#[tokio::test]
+async fn the_api_documentation_is_served_whole_by_convene_under_a_strict_policy() {
+    let app = spawn_app().await;
+    let page = app.get("/api/docs/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.contains("default-src 'none'") && policy.contains("script-src 'self'"),
+        "{policy}"
+    );
+    assert!(
+        !policy.contains("http"),
+        "the policy names no other host: {policy}"
+    );
+    let html = page.text().await.unwrap();
+    let references = regex::Regex::new(r#"(?:src|href)="([^"]+)""#).unwrap();
+    let mut fetched = 0;
+    for found in references.captures_iter(&html) {
+        let reference = &found[1];
+        assert!(
+            !reference.contains("//"),
+            "loaded from elsewhere: {reference}"
+        );
+        let asset = app
+            .get(&format!("/api/docs/{}", reference.trim_start_matches("./")))
+            .await;
+        assert_eq!(asset.status(), StatusCode::OK, "{reference}");
+        fetched += 1;
+    }
+    assert!(fetched >= 4, "the page loads its script and styles: {html}");
+    let initializer = app
+        .get("/api/docs/swagger-initializer.js")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(initializer.contains("/api/openapi.json"), "{initializer}");
+    assert!(
+        initializer.contains("\"validatorUrl\": \"none\""),
+        "{initializer}"
+    );
+    let document = success(app.get("/api/openapi.json").await).await;
+    assert_eq!(document["info"]["title"], "Convene");
+}
