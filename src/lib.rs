@@ -42,6 +42,26 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// its elements inline, and draws its icons as data URLs).
 const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/// The documentation page, at a stable address without a trailing slash, loading the vendored
+/// Swagger UI from `/api/docs/ui/`.
+const DOCS_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Convene API</title>
+<link rel="stylesheet" href="/api/docs/ui/swagger-ui.css">
+<link rel="stylesheet" href="/api/docs/ui/index.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/api/docs/ui/swagger-ui-bundle.js"></script>
+<script src="/api/docs/ui/swagger-ui-standalone-preset.js"></script>
+<script src="/api/docs/ui/swagger-initializer.js"></script>
+</body>
+</html>
+"#;
+
 pub fn build_app(state: AppState) -> Router {
     let state = HttpState::new(state);
     let (api, openapi) = api::router(&state).split_for_parts();
@@ -53,13 +73,16 @@ pub fn build_app(state: AppState) -> Router {
         // and loads nothing from elsewhere.
         .merge(
             Router::from(
-                SwaggerUi::new("/api/docs")
+                SwaggerUi::new("/api/docs/ui")
                     .url("/api/openapi.json", openapi)
                     // No badge fetched from validator.swagger.io.
                     .config(utoipa_swagger_ui::Config::new(["/api/openapi.json"]).validator_url("none")),
-            ).layer(
-                SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_POLICY)),
-            ),
+            )
+            .route("/api/docs", axum::routing::get(|| async { axum::response::Html(DOCS_PAGE) }))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DOCS_POLICY),
+            )),
         )
         .fallback(|| async { AppError::NotFound("page") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

@@ -10,6 +10,7 @@ use crate::db::entities::{event, participant, session, speaker, speaker_invitati
 use crate::db::queries;
 use crate::domain::format::zoned_times;
 use crate::domain::local_time::TimeInput;
+use crate::domain::text::Text;
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::{ParticipantStatus, Role};
 use crate::domain::zone::{DisplayZone, Zone};
@@ -138,7 +139,8 @@ pub enum Decision {
 pub struct Answer {
     pub decision: Decision,
     #[serde(default)]
-    pub note: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 50000)]
+    pub note: Option<Text>,
     /// JSON: when the speaker can take part during the event, in their own zone.
     #[serde(default)]
     pub availability: Vec<WindowInput>,

@@ -16,6 +16,7 @@ use crate::app::catalogue::sessions::{NewSession, insert_session};
 use crate::app::catalogue::speakers::{NewSpeaker, insert_speaker};
 use crate::db::Db;
 use crate::db::entities::event;
+use crate::domain::text::Line;
 use crate::domain::vocab::{Contribution, ParticipantStatus, Role};
 use crate::error::AppError;
 
@@ -61,7 +62,7 @@ struct DemoParticipant {
     speaker: String,
     role: Role,
     #[serde(default)]
-    talk_title: Option<String>,
+    talk_title: Option<Line>,
     #[serde(default)]
     contribution: Option<Contribution>,
 }

@@ -199,9 +199,88 @@ impl WebUrl {
     }
 }
 
+/// Longest single line of free text (a venue, a city, an organisation, a talk title).
+pub const MAX_LINE_CHARS: usize = 300;
+/// Longest free text over several lines (real exports carry abstracts of over 20,000 characters).
+pub const MAX_TEXT_CHARS: usize = 50_000;
+/// Most guiding questions an event or a session may have.
+pub const MAX_QUESTIONS: usize = 100;
+
+/// One line of free text: trimmed, no line breaks or other control characters, at most
+/// `MAX_LINE_CHARS`; blank is allowed (an optional field then counts as absent).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Line(String);
+
+impl FromStr for Line {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let trimmed = raw.trim();
+        if trimmed.chars().count() > MAX_LINE_CHARS {
+            Err(format!("must be at most {MAX_LINE_CHARS} characters long"))
+        } else if trimmed.chars().any(|c| c.is_control()) {
+            Err("must be a single line without control characters".into())
+        } else {
+            Ok(Line(trimmed.to_owned()))
+        }
+    }
+}
+deserialize_via_from_str!(Line);
+
+impl From<Line> for String {
+    fn from(line: Line) -> String {
+        line.0
+    }
+}
+
+/// Free text over several lines (a description, an abstract, a note): tab and line breaks
+/// allowed, other control characters not, at most `MAX_TEXT_CHARS`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Text(String);
+
+impl FromStr for Text {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if raw.chars().count() > MAX_TEXT_CHARS {
+            Err(format!("must be at most {MAX_TEXT_CHARS} characters long"))
+        } else if raw
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            Err("must not contain control characters other than tab and line breaks".into())
+        } else {
+            Ok(Text(raw.to_owned()))
+        }
+    }
+}
+deserialize_via_from_str!(Text);
+
+impl From<Text> for String {
+    fn from(text: Text) -> String {
+        text.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Line {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Blank optional text counts as absent.
-pub fn clean(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+pub fn clean<T: Into<String>>(text: Option<T>) -> Option<String> {
+    text.map(Into::into)
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]

@@ -6,11 +6,15 @@ use crate::db::columns::to_json;
 use crate::db::entities::user;
 use crate::db::entities::{event, event_organiser};
 use crate::db::queries;
+use crate::domain::text::Line;
+use crate::domain::text::MAX_QUESTIONS;
+use crate::domain::text::Text;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Slug, Title, WebUrl};
 use crate::domain::vocab::{AttendanceMode, EventKind};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
+use chrono::Datelike;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -23,7 +27,8 @@ pub struct Document {
     #[schema(value_type = String)]
     pub title: Title,
     #[serde(default)]
-    pub author: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub author: Option<Line>,
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub url: Option<WebUrl>,
@@ -31,7 +36,8 @@ pub struct Document {
     #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
     #[serde(default)]
-    pub summary: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 50000)]
+    pub summary: Option<Text>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -42,7 +48,8 @@ pub struct NewEvent {
     #[schema(value_type = String)]
     pub title: Title,
     #[serde(default)]
-    pub description: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 50000)]
+    pub description: Option<Text>,
     pub kind: EventKind,
     pub attendance: AttendanceMode,
     /// The home zone: local times typed for this event are read in it.
@@ -51,7 +58,8 @@ pub struct NewEvent {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     #[serde(default)]
-    pub venue: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub venue: Option<Line>,
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "fr")]
     pub default_language: Option<LanguageCode>,
@@ -59,11 +67,13 @@ pub struct NewEvent {
     #[serde(default)]
     pub display_zones: Option<Vec<DisplayZone>>,
     #[serde(default)]
-    pub questions: Vec<String>,
+    #[schema(value_type = Vec<String>, max_items = 100)]
+    pub questions: Vec<Text>,
     #[serde(default)]
     pub documents: Vec<Document>,
     #[serde(default)]
-    pub organiser_name: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub organiser_name: Option<Line>,
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub organiser_email: Option<Email>,
@@ -82,7 +92,8 @@ pub struct NewEvent {
 pub struct EventChanges {
     #[schema(value_type = Option<String>)]
     pub title: Option<Title>,
-    pub description: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 50000)]
+    pub description: Option<Text>,
     pub kind: Option<EventKind>,
     pub attendance: Option<AttendanceMode>,
     #[schema(value_type = Option<String>)]
@@ -90,16 +101,17 @@ pub struct EventChanges {
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub venue: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub venue: Option<Option<Line>>,
     #[schema(value_type = Option<String>)]
     pub default_language: Option<LanguageCode>,
     pub display_zones: Option<Vec<DisplayZone>>,
-    pub questions: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<String>>, max_items = 100)]
+    pub questions: Option<Vec<Text>>,
     pub documents: Option<Vec<Document>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub organiser_name: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub organiser_name: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<String>)]
     pub organiser_email: Option<Option<Email>>,
@@ -167,6 +179,10 @@ impl EventView {
 }
 
 /// The checks that involve more than one field, shared by create and update.
+/// Events happen within these years; a date outside them is a typing slip (year 0, 10000).
+const FIRST_YEAR: i32 = 1970;
+const LAST_YEAR: i32 = 2200;
+
 pub(crate) fn check_event(
     errors: &mut FieldErrors,
     starts_on: NaiveDate,
@@ -182,6 +198,17 @@ pub(crate) fn check_event(
     }
     if (ends_on - starts_on).num_days() > 366 {
         errors.add("ends_on", "an event may last at most a year");
+    }
+    for (field, day) in [("starts_on", starts_on), ("ends_on", ends_on)] {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&day.year()) {
+            errors.add(
+                field,
+                format!("must be between {FIRST_YEAR} and {LAST_YEAR}"),
+            );
+        }
+    }
+    if questions.len() > MAX_QUESTIONS {
+        errors.add("questions", format!("at most {MAX_QUESTIONS} questions"));
     }
     if zones.len() > 8 {
         errors.add(
@@ -245,7 +272,7 @@ pub async fn insert_event(
     let saved = event::ActiveModel {
         slug: Set(input.slug.as_str().to_owned()),
         title: Set(input.title.into_inner()),
-        description: Set(input.description.unwrap_or_default()),
+        description: Set(input.description.unwrap_or_default().into()),
         kind: Set(input.kind),
         attendance: Set(input.attendance),
         timezone: Set(input.timezone),
@@ -320,7 +347,7 @@ pub async fn update_event(
         active.title = Set(title.into_inner());
     }
     if let Some(description) = changes.description {
-        active.description = Set(description);
+        active.description = Set(description.into());
     }
     if let Some(kind) = changes.kind {
         active.kind = Set(kind);

@@ -2,6 +2,7 @@
 
 use crate::app::AppState;
 use crate::db::entities::organisation;
+use crate::domain::text::Line;
 use crate::domain::text::Title;
 use crate::error::{AppError, AppResult};
 use sea_orm::EntityTrait;
@@ -14,9 +15,11 @@ pub struct NewOrganisation {
     #[schema(value_type = String, example = "Municipalité Métropolitaine d'Izmir")]
     pub name: Title,
     #[serde(default)]
-    pub city: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub city: Option<Line>,
     #[serde(default)]
-    pub country: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub country: Option<Line>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -25,11 +28,11 @@ pub struct OrganisationChanges {
     #[schema(value_type = Option<String>)]
     pub name: Option<Title>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub city: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub city: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub country: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub country: Option<Option<Line>>,
 }
 
 #[derive(Serialize, ToSchema)]

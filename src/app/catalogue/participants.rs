@@ -6,6 +6,7 @@ use crate::db::entities::event;
 use crate::db::entities::{participant, session, speaker};
 use crate::db::error::StoreError;
 use crate::db::queries;
+use crate::domain::text::Line;
 use crate::domain::text::clean;
 use crate::domain::vocab::{AttendanceMode, Contribution, ParticipantStatus, Role};
 use crate::error::{AppError, AppResult};
@@ -23,7 +24,8 @@ pub struct NewParticipant {
     pub role: Role,
     /// For panelists: the practice or talk presented.
     #[serde(default)]
-    pub talk_title: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub talk_title: Option<Line>,
     /// Printing order within the session; defaults to after the last one.
     #[serde(default)]
     pub order: Option<i32>,
@@ -40,8 +42,8 @@ pub struct NewParticipant {
 pub struct ParticipantChanges {
     pub role: Option<Role>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub talk_title: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub talk_title: Option<Option<Line>>,
     pub order: Option<i32>,
     pub contribution: Option<Contribution>,
     pub status: Option<ParticipantStatus>,

@@ -1,6 +1,7 @@
 //! Rooms and venues of an event: `/api/v1/events/{slug}/rooms[/{id}]`.
 
 use crate::db::entities::room;
+use crate::domain::text::Line;
 use crate::domain::text::Title;
 use crate::domain::text::clean;
 use crate::error::{AppError, AppResult};
@@ -15,7 +16,8 @@ pub struct NewRoom {
     #[schema(value_type = String, example = "Ahmed Adnan Saygun Arts Centre, Grand Hall")]
     pub name: Title,
     #[serde(default)]
-    pub venue: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub venue: Option<Line>,
     #[serde(default)]
     pub capacity: Option<u32>,
 }
@@ -26,8 +28,8 @@ pub struct RoomChanges {
     #[schema(value_type = Option<String>)]
     pub name: Option<Title>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub venue: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub venue: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<u32>)]
     pub capacity: Option<Option<u32>>,

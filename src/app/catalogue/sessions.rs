@@ -13,10 +13,12 @@ use crate::db::queries;
 use crate::domain::changes::CalendarFacts;
 use crate::domain::local_time::TimeInput;
 use crate::domain::text::{LanguageCode, Title, WebUrl};
+use crate::domain::text::{MAX_QUESTIONS, Text};
 use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
 use crate::domain::zone::Zone;
 use crate::error::{AppResult, FieldErrors};
 use crate::mail::compose::SessionMail;
+use chrono::Datelike;
 use chrono::{DateTime, Utc};
 use sea_orm::ModelTrait;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TryIntoModel};
@@ -31,10 +33,12 @@ pub struct NewSession {
     pub title: Title,
     pub kind: SessionKind,
     #[serde(default)]
-    pub description: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 50000)]
+    pub description: Option<Text>,
     /// Guiding questions, in order.
     #[serde(default)]
-    pub questions: Vec<String>,
+    #[schema(value_type = Vec<String>, max_items = 100)]
+    pub questions: Vec<Text>,
     /// An RFC 3339 instant with offset, or a local date-time read in the event's zone.
     #[schema(value_type = String, example = "2021-12-07T16:00")]
     pub starts_at: TimeInput,
@@ -72,8 +76,10 @@ pub struct SessionChanges {
     #[schema(value_type = Option<String>)]
     pub title: Option<Title>,
     pub kind: Option<SessionKind>,
-    pub description: Option<String>,
-    pub questions: Option<Vec<String>>,
+    #[schema(value_type = Option<String>, max_length = 50000)]
+    pub description: Option<Text>,
+    #[schema(value_type = Option<Vec<String>>, max_items = 100)]
+    pub questions: Option<Vec<Text>>,
     #[schema(value_type = Option<String>)]
     pub starts_at: Option<TimeInput>,
     #[schema(value_type = Option<String>)]
@@ -180,6 +186,10 @@ pub(crate) fn resolve_times(
     let start = errors.check("starts_at", starts_at.resolve(zone));
     let end = errors.check("ends_at", ends_at.resolve(zone));
     let (start, end) = (start?, end?);
+    if !(1970..=2200).contains(&start.year()) {
+        errors.add("starts_at", "must be between 1970 and 2200");
+        return None;
+    }
     if end <= start {
         errors.add(
             "ends_at",
@@ -194,7 +204,10 @@ pub(crate) fn resolve_times(
     Some((start, end))
 }
 
-pub(crate) fn check_questions(errors: &mut FieldErrors, questions: &[String]) {
+pub(crate) fn check_questions(errors: &mut FieldErrors, questions: &[Text]) {
+    if questions.len() > MAX_QUESTIONS {
+        errors.add("questions", format!("at most {MAX_QUESTIONS} questions"));
+    }
     for (index, question) in questions.iter().enumerate() {
         if question.trim().is_empty() {
             errors.add(format!("questions[{index}]"), "must not be empty");
@@ -259,7 +272,7 @@ pub async fn insert_session(
         event_id: Set(event.id),
         title: Set(input.title.into_inner()),
         kind: Set(input.kind),
-        description: Set(input.description.unwrap_or_default()),
+        description: Set(input.description.unwrap_or_default().into()),
         questions: Set(to_json(&questions)),
         starts_at: Set(starts_at),
         ends_at: Set(ends_at),
@@ -355,7 +368,7 @@ pub async fn apply_session_changes(
         active.kind.set_if_not_equals(kind);
     }
     if let Some(description) = changes.description {
-        active.description.set_if_not_equals(description);
+        active.description.set_if_not_equals(description.into());
     }
     if let Some(questions) = changes.questions {
         active.questions.set_if_not_equals(to_json(

@@ -4,6 +4,7 @@
 use crate::app::AppState;
 use crate::db::entities::{event, organisation, speaker};
 use crate::db::queries;
+use crate::domain::text::Line;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Title};
 use crate::domain::zone::Zone;
@@ -19,19 +20,23 @@ pub struct NewSpeaker {
     #[schema(value_type = String, example = "Tunç Soyer")]
     pub name: Title,
     #[serde(default)]
-    #[schema(example = "M.")]
-    pub honorific: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub honorific: Option<Line>,
     #[serde(default)]
-    pub position: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub position: Option<Line>,
     #[serde(default)]
-    pub organisation: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub organisation: Option<Line>,
     /// Links the speaker to an entry of the organisations directory.
     #[serde(default)]
     pub organisation_id: Option<i64>,
     #[serde(default)]
-    pub city: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub city: Option<Line>,
     #[serde(default)]
-    pub country: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub country: Option<Line>,
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub email: Option<Email>,
@@ -51,23 +56,23 @@ pub struct SpeakerChanges {
     #[schema(value_type = Option<String>)]
     pub name: Option<Title>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub honorific: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub honorific: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub position: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub position: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub organisation: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub organisation: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<i64>)]
     pub organisation_id: Option<Option<i64>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub city: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub city: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub country: Option<Option<String>>,
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub country: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<Email>>,
