@@ -167,8 +167,18 @@ impl Db {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
+        let txn = self.conn.begin().await?;
+        if gate.is_some() {
+            // SQLite: take the write lock first, while the transaction holds no snapshot yet.
+            // Another process's writer then makes this one wait (the busy timeout) instead of
+            // failing later with "database is locked" when a read-then-write transaction tries
+            // to upgrade (SQLITE_BUSY, or BUSY_SNAPSHOT once the snapshot is stale). A write
+            // that changes nothing still takes the lock; it is what BEGIN IMMEDIATE would do.
+            txn.execute_unprepared("UPDATE data_generations SET programme = programme WHERE 0")
+                .await?;
+        }
         Ok(WriteTxn {
-            txn: self.conn.begin().await?,
+            txn,
             _gate: gate,
             generations: self.generations.clone(),
         })

@@ -18,3 +18,4 @@ mod schedule_exchange;
 mod scheduling;
 mod speakers;
 mod timezones;
+mod two_processes;
