@@ -4,13 +4,12 @@
 use crate::api::Items;
 use crate::app::registration::attendance::attendance_report as report_of;
 use crate::app::registration::attendance::decide_seat as decide;
+use crate::app::registration::attendance::registrations_csv as csv_of;
 use crate::app::registration::attendance::{
-    AttendanceReport, RegistrationSearch, SeatDecision, matching, spreadsheet_safe,
+    AttendanceReport, RegistrationSearch, SeatDecision, matching,
 };
 use crate::app::registration::views::{RegistrationView, registration_view};
-use crate::db::entities::{attendance, registration};
-use crate::db::queries;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
 use crate::http::extract::{ApiPath, ApiQuery};
@@ -18,7 +17,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "attendance", params(("slug" = String, Path), RegistrationSearch), security(("bearer" = [])),
     responses((status = 200, body = Items<RegistrationView>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
@@ -50,71 +48,7 @@ pub async fn registrations_csv(
     State(state): State<HttpState>,
     access: OrganiserOf,
 ) -> AppResult<Response> {
-    let db = &state.db.conn;
-    let sessions = queries::sessions_of_event(db, access.event.id, true).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "registration_id",
-        "name",
-        "email",
-        "organisation",
-        "city",
-        "country",
-        "attendance",
-        "language",
-        "timezone",
-        "status",
-        "session_id",
-        "session",
-        "seat_mode",
-        "seat_status",
-        "registered_at",
-    ];
-    writer
-        .write_record(header)
-        .map_err(|e| AppError::Internal(e.into()))?;
-    for r in registration::Entity::find()
-        .filter(registration::Column::EventId.eq(access.event.id))
-        .order_by_asc(registration::Column::Id)
-        .all(db)
-        .await?
-    {
-        let seats = attendance::Entity::find()
-            .filter(attendance::Column::RegistrationId.eq(r.id))
-            .order_by_asc(attendance::Column::SessionId)
-            .all(db)
-            .await?;
-        for seat in seats {
-            let title = sessions
-                .iter()
-                .find(|s| s.id == seat.session_id)
-                .map(|s| s.title.as_str())
-                .unwrap_or_default();
-            let record = [
-                r.id.to_string(),
-                r.name.clone(),
-                r.email.clone(),
-                r.organisation.clone().unwrap_or_default(),
-                r.city.clone().unwrap_or_default(),
-                r.country.clone().unwrap_or_default(),
-                r.attendance.to_string(),
-                r.language.clone(),
-                r.timezone.to_string(),
-                r.status.to_string(),
-                seat.session_id.to_string(),
-                title.to_owned(),
-                seat.mode.to_string(),
-                seat.status.to_string(),
-                r.created_at.to_rfc3339(),
-            ];
-            writer
-                .write_record(record.iter().map(|field| spreadsheet_safe(field)))
-                .map_err(|e| AppError::Internal(e.into()))?;
-        }
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let bytes = csv_of(&state, access.event.id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -2,11 +2,11 @@
 
 use crate::api::Items;
 use crate::app::catalogue::events::add_organiser as add_event_organiser;
+use crate::app::catalogue::events::list_events as all_events;
 use crate::app::catalogue::events::update_event as change_event;
 use crate::app::catalogue::events::{
     EventChanges, EventView, NewEvent, NewOrganiser, insert_event,
 };
-use crate::db::entities::event;
 use crate::db::queries;
 use crate::error::AppResult;
 use crate::http::HttpState;
@@ -15,22 +15,11 @@ use crate::http::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{EntityTrait, ModelTrait, QueryOrder};
+use sea_orm::ModelTrait;
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "events", responses((status = 200, body = Items<EventView>)))]
 pub async fn list_events(State(state): State<HttpState>) -> AppResult<Json<Items<EventView>>> {
-    let events = event::Entity::find()
-        .order_by_asc(event::Column::StartsOn)
-        .order_by_asc(event::Column::Id)
-        .all(&state.db.conn)
-        .await?;
-    Ok(Json(
-        events
-            .into_iter()
-            .map(EventView::from_model)
-            .collect::<AppResult<Vec<_>>>()?
-            .into(),
-    ))
+    Ok(Json(all_events(&state).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = NewEvent, security(("bearer" = [])),

@@ -1,20 +1,17 @@
 //! iCalendar feeds (METHOD:PUBLISH): the whole event, one session, and personal agendas at
 //! unguessable URLs for registrants and speakers (subscribable as webcal://).
 
+use crate::app::feeds::personal_agenda;
 use crate::app::feeds::{entries, last_change};
-use crate::db::entities::{attendance, participant, registration, session, speaker};
 use crate::db::queries;
 use crate::domain::calendar::{self, Method};
-use crate::domain::vocab::RegistrationStatus;
-use crate::domain::vocab::SeatStatus;
-use crate::domain::vocab::{ParticipantStatus, SessionStatus};
+use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
 use crate::http::extract::ApiPath;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub fn ics_response(body: String, filename: &str) -> Response {
     (
@@ -84,62 +81,8 @@ pub async fn personal_feed(
     State(state): State<HttpState>,
     ApiPath(file): ApiPath<String>,
 ) -> AppResult<Response> {
-    let db = &state.db.conn;
-    let token = file.strip_suffix(".ics").unwrap_or(&file);
-    if token.len() < 32 {
-        return Err(AppError::NotFound("feed"));
-    }
-    let (event, session_ids, name) = if let Some(registration) = registration::Entity::find()
-        .filter(registration::Column::FeedToken.eq(token))
-        .filter(registration::Column::Status.eq(RegistrationStatus::Active))
-        .one(db)
-        .await?
-    {
-        let seats = attendance::Entity::find()
-            .filter(attendance::Column::RegistrationId.eq(registration.id))
-            .filter(attendance::Column::Status.eq(SeatStatus::Confirmed))
-            .all(db)
-            .await?;
-        let event = queries::event_for_read(db, registration.event_id).await?;
-        (
-            event,
-            seats.into_iter().map(|s| s.session_id).collect::<Vec<_>>(),
-            registration.name,
-        )
-    } else if let Some(person) = speaker::Entity::find()
-        .filter(speaker::Column::FeedToken.eq(token))
-        .one(db)
-        .await?
-    {
-        let slots = participant::Entity::find()
-            .filter(participant::Column::SpeakerId.eq(person.id))
-            .filter(
-                participant::Column::Status
-                    .is_not_in([ParticipantStatus::Declined, ParticipantStatus::Withdrawn]),
-            )
-            .all(db)
-            .await?;
-        let event = queries::event_for_read(db, person.event_id).await?;
-        (
-            event,
-            slots.into_iter().map(|p| p.session_id).collect(),
-            person.name,
-        )
-    } else {
-        return Err(AppError::NotFound("feed"));
-    };
-    let sessions = session::Entity::find()
-        .filter(session::Column::Id.is_in(session_ids))
-        .filter(session::Column::Status.ne(SessionStatus::Draft))
-        .order_by_asc(session::Column::StartsAt)
-        .all(db)
-        .await?;
-    let entries = entries(db, &state, &event, &sessions, true).await?;
-    let body = calendar::build(
-        Method::Publish,
-        Some(&format!("{} — {name}", event.title)),
-        &entries,
-        last_change(&event, &sessions),
-    );
-    Ok(ics_response(body, "agenda.ics"))
+    Ok(ics_response(
+        personal_agenda(&state, file).await?,
+        "agenda.ics",
+    ))
 }

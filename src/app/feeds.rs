@@ -3,13 +3,14 @@
 
 use crate::app::AppState;
 use crate::app::notification as notify;
-use crate::db::entities::{event, session};
-use crate::domain::calendar::{Entry, EntryStatus};
+use crate::db::entities::{attendance, event, participant, registration, session, speaker};
+use crate::db::queries;
+use crate::domain::calendar::{self, Entry, EntryStatus, Method};
 use crate::domain::text::UiLanguage;
-use crate::domain::vocab::SessionStatus;
-use crate::error::AppResult;
+use crate::domain::vocab::{ParticipantStatus, RegistrationStatus, SeatStatus, SessionStatus};
+use crate::error::{AppError, AppResult};
 use crate::mail::compose::calendar_description;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// The feed's DTSTAMP: when what it shows last changed, not when it was asked for, so that an
 /// unchanged feed is the same bytes (and the same ETag) from one poll to the next.
@@ -55,4 +56,67 @@ pub(crate) async fn entries(
         });
     }
     Ok(entries)
+}
+
+/// The personal agenda behind a registrant's or speaker's feed token (`{token}.ics`): their
+/// confirmed sessions, with meeting links.
+pub async fn personal_agenda(state: &AppState, file: String) -> AppResult<String> {
+    let db = &state.db.conn;
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    if token.len() < 32 {
+        return Err(AppError::NotFound("feed"));
+    }
+    let (event, session_ids, name) = if let Some(registration) = registration::Entity::find()
+        .filter(registration::Column::FeedToken.eq(token))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Active))
+        .one(db)
+        .await?
+    {
+        let seats = attendance::Entity::find()
+            .filter(attendance::Column::RegistrationId.eq(registration.id))
+            .filter(attendance::Column::Status.eq(SeatStatus::Confirmed))
+            .all(db)
+            .await?;
+        let event = queries::event_for_read(db, registration.event_id).await?;
+        (
+            event,
+            seats.into_iter().map(|s| s.session_id).collect::<Vec<_>>(),
+            registration.name,
+        )
+    } else if let Some(person) = speaker::Entity::find()
+        .filter(speaker::Column::FeedToken.eq(token))
+        .one(db)
+        .await?
+    {
+        let slots = participant::Entity::find()
+            .filter(participant::Column::SpeakerId.eq(person.id))
+            .filter(
+                participant::Column::Status
+                    .is_not_in([ParticipantStatus::Declined, ParticipantStatus::Withdrawn]),
+            )
+            .all(db)
+            .await?;
+        let event = queries::event_for_read(db, person.event_id).await?;
+        (
+            event,
+            slots.into_iter().map(|p| p.session_id).collect(),
+            person.name,
+        )
+    } else {
+        return Err(AppError::NotFound("feed"));
+    };
+    let sessions = session::Entity::find()
+        .filter(session::Column::Id.is_in(session_ids))
+        .filter(session::Column::Status.ne(SessionStatus::Draft))
+        .order_by_asc(session::Column::StartsAt)
+        .all(db)
+        .await?;
+    let entries = entries(db, state, &event, &sessions, true).await?;
+    let body = calendar::build(
+        Method::Publish,
+        Some(&format!("{} — {name}", event.title)),
+        &entries,
+        last_change(&event, &sessions),
+    );
+    Ok(body)
 }

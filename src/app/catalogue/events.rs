@@ -16,7 +16,9 @@ use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::Datelike;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -423,4 +425,17 @@ pub async fn add_organiser(
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// Every event, in date order.
+pub async fn list_events(state: &AppState) -> AppResult<Vec<EventView>> {
+    let events = event::Entity::find()
+        .order_by_asc(event::Column::StartsOn)
+        .order_by_asc(event::Column::Id)
+        .all(&state.db.conn)
+        .await?;
+    events
+        .into_iter()
+        .map(EventView::from_model)
+        .collect::<AppResult<Vec<_>>>()
 }

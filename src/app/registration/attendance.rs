@@ -240,3 +240,73 @@ pub async fn attendance_report(state: &AppState, event_id: i64) -> AppResult<Att
         countries: ranked(countries),
     })
 }
+
+/// Every registration and seat of the event as a spreadsheet-safe CSV.
+pub async fn registrations_csv(state: &AppState, event_id: i64) -> AppResult<Vec<u8>> {
+    let db = &state.db.conn;
+    let sessions = queries::sessions_of_event(db, event_id, true).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "registration_id",
+        "name",
+        "email",
+        "organisation",
+        "city",
+        "country",
+        "attendance",
+        "language",
+        "timezone",
+        "status",
+        "session_id",
+        "session",
+        "seat_mode",
+        "seat_status",
+        "registered_at",
+    ];
+    writer
+        .write_record(header)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    for r in registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .order_by_asc(registration::Column::Id)
+        .all(db)
+        .await?
+    {
+        let seats = attendance::Entity::find()
+            .filter(attendance::Column::RegistrationId.eq(r.id))
+            .order_by_asc(attendance::Column::SessionId)
+            .all(db)
+            .await?;
+        for seat in seats {
+            let title = sessions
+                .iter()
+                .find(|s| s.id == seat.session_id)
+                .map(|s| s.title.as_str())
+                .unwrap_or_default();
+            let record = [
+                r.id.to_string(),
+                r.name.clone(),
+                r.email.clone(),
+                r.organisation.clone().unwrap_or_default(),
+                r.city.clone().unwrap_or_default(),
+                r.country.clone().unwrap_or_default(),
+                r.attendance.to_string(),
+                r.language.clone(),
+                r.timezone.to_string(),
+                r.status.to_string(),
+                seat.session_id.to_string(),
+                title.to_owned(),
+                seat.mode.to_string(),
+                seat.status.to_string(),
+                r.created_at.to_rfc3339(),
+            ];
+            writer
+                .write_record(record.iter().map(|field| spreadsheet_safe(field)))
+                .map_err(|e| AppError::Internal(e.into()))?;
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(bytes)
+}
