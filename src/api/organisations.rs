@@ -2,10 +2,10 @@
 
 use crate::api::Items;
 use crate::app::catalogue::organisations::{
-    NewOrganisation, OrganisationChanges, OrganisationView, find,
+    NewOrganisation, OrganisationChanges, OrganisationView, create_organisation as create,
+    delete_organisation as delete, list_organisations as list, organisation,
+    update_organisation as update,
 };
-use crate::db::entities::organisation;
-use crate::domain::text::clean;
 use crate::error::AppResult;
 use crate::http::HttpState;
 use crate::http::auth::Organiser;
@@ -13,22 +13,12 @@ use crate::http::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, EntityTrait, ModelTrait, QueryOrder, Set};
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory", responses((status = 200, body = Items<OrganisationView>)))]
 pub async fn list_organisations(
     State(state): State<HttpState>,
 ) -> AppResult<Json<Items<OrganisationView>>> {
-    let all = organisation::Entity::find()
-        .order_by_asc(organisation::Column::Name)
-        .all(&state.db.conn)
-        .await?;
-    Ok(Json(
-        all.into_iter()
-            .map(OrganisationView::from)
-            .collect::<Vec<_>>()
-            .into(),
-    ))
+    Ok(Json(list(&state).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = NewOrganisation, security(("bearer" = [])),
@@ -38,16 +28,7 @@ pub async fn create_organisation(
     _organiser: Organiser,
     ApiJson(input): ApiJson<NewOrganisation>,
 ) -> AppResult<(StatusCode, Json<OrganisationView>)> {
-    let saved = organisation::ActiveModel {
-        name: Set(input.name.into_inner()),
-        city: Set(clean(input.city)),
-        country: Set(clean(input.country)),
-        created_at: Set(state.clock.now()),
-        ..Default::default()
-    }
-    .insert(&state.db.conn)
-    .await?;
-    Ok((StatusCode::CREATED, Json(saved.into())))
+    Ok((StatusCode::CREATED, Json(create(&state, input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = i64, Path)),
@@ -56,7 +37,7 @@ pub async fn get_organisation(
     State(state): State<HttpState>,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<OrganisationView>> {
-    Ok(Json(find(&state, id).await?.into()))
+    Ok(Json(organisation(&state, id).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = i64, Path)), request_body = OrganisationChanges,
@@ -67,17 +48,7 @@ pub async fn update_organisation(
     ApiPath(id): ApiPath<i64>,
     ApiJson(changes): ApiJson<OrganisationChanges>,
 ) -> AppResult<Json<OrganisationView>> {
-    let mut active: organisation::ActiveModel = find(&state, id).await?.into();
-    if let Some(name) = changes.name {
-        active.name = Set(name.into_inner());
-    }
-    if let Some(city) = changes.city {
-        active.city = Set(clean(city));
-    }
-    if let Some(country) = changes.country {
-        active.country = Set(clean(country));
-    }
-    Ok(Json(active.update(&state.db.conn).await?.into()))
+    Ok(Json(update(&state, id, changes).await?))
 }
 
 /// Only administrators remove entries from the shared directory; speakers keep their
@@ -90,6 +61,6 @@ pub async fn delete_organisation(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     organiser.require_admin()?;
-    find(&state, id).await?.delete(&state.db.conn).await?;
+    delete(&state, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
