@@ -282,3 +282,21 @@ pub(crate) fn sample() -> Schedule {
         ],
     }
 }
+
+/// What a reader must recover of `sample()` from the standard frab fields alone.
+#[cfg(test)]
+pub(crate) fn assert_sample_read_from_standard_fields(read: &Schedule) {
+    let expected = &sample().sessions[0];
+    assert_eq!(read.sessions.len(), 2);
+    let workshop = read
+        .sessions
+        .iter()
+        .find(|s| s.title == expected.title)
+        .unwrap();
+    assert_eq!(
+        (workshop.starts_at, workshop.ends_at),
+        (expected.starts_at, expected.ends_at)
+    );
+    assert_eq!(workshop.room.as_deref(), Some("Salle A"));
+    assert_eq!(workshop.persons[0].name, "Camille Le Coz");
+}
