@@ -16,9 +16,9 @@ use utoipa::IntoParams;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ProgrammeQuery {
-    /// Zones to print every session in (repeatable); default: the event's display zones.
+    /// Zones to print every session in (repeatable, at most 10); default: the event's display zones.
     #[serde(default)]
-    #[param(value_type = Vec<String>, example = "Asia/Tokyo")]
+    #[param(value_type = Vec<String>, example = "Asia/Tokyo", max_items = 10)]
     pub tz: Vec<Zone>,
     /// `fr` or `en`; default: the event's language.
     #[serde(default)]

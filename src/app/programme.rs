@@ -10,6 +10,7 @@ use crate::domain::programme::{ZonePlan, group_runs};
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::{AttendanceMode, ParticipantStatus, Role, SessionKind};
 use crate::domain::zone::{DisplayZone, Zone};
+use crate::error::AppError;
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -72,12 +73,21 @@ pub struct RoleGroup {
 }
 
 /// Builds the programme; shared by the JSON API and the public pages.
+/// The most zones a reader may ask every session to be printed in.
+pub const MOST_READER_ZONES: usize = 10;
+
 pub async fn build_programme(
     state: &AppState,
     slug: &str,
     requested: &[Zone],
     lang: Option<UiLanguage>,
 ) -> AppResult<Programme> {
+    if requested.len() > MOST_READER_ZONES {
+        return Err(AppError::invalid(
+            "tz",
+            format!("at most {MOST_READER_ZONES} zones at once"),
+        ));
+    }
     let db = &state.db.conn;
     let event = queries::event_by_slug(db, slug).await?;
     let home: Zone = event.timezone;

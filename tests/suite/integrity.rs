@@ -427,3 +427,26 @@ async fn garbage_sizes_lines_and_dates_are_refused_by_their_field() {
         abstract_text.chars().count()
     );
 }
+
+#[tokio::test]
+async fn a_programme_read_in_hundreds_of_zones_is_refused() {
+    let app = spawn_demo().await;
+    let many: Vec<String> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .take(400)
+        .map(|tz| format!("tz={}", tz.name().replace('+', "%2B")))
+        .collect();
+    let path = format!("/api/v1/events/izmir-2021/programme?{}", many.join("&"));
+    assert_problem(
+        app.get(&path).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("tz"),
+    )
+    .await;
+    let ten: Vec<&str> = ["Asia/Tokyo"; 10].to_vec();
+    let path = format!(
+        "/api/v1/events/izmir-2021/programme?tz={}",
+        ten.join("&tz=")
+    );
+    assert_eq!(app.get(&path).await.status(), StatusCode::OK);
+}
