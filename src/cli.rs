@@ -72,7 +72,7 @@ pub async fn import(
         ScheduleFormat::Xml => "application/xml",
         ScheduleFormat::Json => "application/json",
     };
-    let schedule = read_schedule(media_type, &bytes).map_err(explain)?;
+    let schedule = read_schedule(media_type, bytes).await.map_err(explain)?;
     let event = queries::event_by_slug(&state.db.conn, slug)
         .await
         .map_err(|e| explain(e.into()))?;

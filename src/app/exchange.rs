@@ -217,8 +217,19 @@ pub(crate) fn refused(errors: Vec<ReadError>) -> AppError {
     )
 }
 
-/// Reads an uploaded schedule by its media type.
-pub fn read_schedule(content_type: &str, body: &[u8]) -> AppResult<Schedule> {
+/// Reads an uploaded schedule by its media type, on a blocking thread: parsing a 4 MB file is CPU
+/// work that must not hold up the threads answering other requests.
+pub async fn read_schedule(
+    content_type: &str,
+    body: impl AsRef<[u8]> + Send + 'static,
+) -> AppResult<Schedule> {
+    let content_type = content_type.to_owned();
+    tokio::task::spawn_blocking(move || parse_schedule(&content_type, body.as_ref()))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the schedule reader stopped: {e}")))?
+}
+
+fn parse_schedule(content_type: &str, body: &[u8]) -> AppResult<Schedule> {
     let text = std::str::from_utf8(body)
         .map_err(|e| AppError::invalid("body", format!("not UTF-8: {e}")))?;
     if content_type.contains("xml") {
