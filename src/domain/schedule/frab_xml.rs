@@ -250,12 +250,20 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
                     "gt" => ">".to_owned(),
                     "quot" => "\"".to_owned(),
                     "apos" => "'".to_owned(),
-                    other => r
-                        .resolve_char_ref()
-                        .ok()
-                        .flatten()
-                        .map(String::from)
-                        .unwrap_or_else(|| format!("&{other};")),
+                    other => match r.resolve_char_ref().ok().flatten() {
+                        Some(character) => String::from(character),
+                        None => {
+                            // Refused with its line; a file with problems imports nothing.
+                            errors.push(read_error(
+                                line,
+                                path.join("/"),
+                                format!(
+                                    "&{other}; is not defined: use the character itself, a numeric reference (&#287;) or one of &amp; &lt; &gt; &quot; &apos;"
+                                ),
+                            ));
+                            String::new()
+                        }
+                    },
                 };
                 text_buf.push_str(&resolved);
             }
@@ -342,6 +350,28 @@ mod tests {
         assert_eq!(lines.at(6), 4);
         assert_eq!(lines.at(3), 2);
         assert_eq!(lines.at(100), 4);
+    }
+
+    #[test]
+    fn undefined_entities_are_refused_with_their_line_and_numeric_references_are_text() {
+        let text = to_frab_xml(&sample(), "1").unwrap();
+        let start = text.find("<?convene").unwrap();
+        let end = start + text[start..].find("?>").unwrap() + 2;
+        let plain = format!("{}{}", &text[..start], &text[end..]);
+        let numeric = plain.replace("Consultation mechanisms", "Do&#287;an &amp; co");
+        let read = from_frab_xml(&numeric).unwrap();
+        assert!(read.sessions.iter().any(|s| s.title == "Doğan & co"));
+        let undefined = plain.replace("Consultation mechanisms", "Caf&eacute;");
+        let errors = from_frab_xml(&undefined).unwrap_err();
+        let line = undefined[..undefined.find("Caf&eacute;").unwrap()]
+            .matches('\n')
+            .count() as u64
+            + 1;
+        assert_eq!(errors[0].line, Some(line), "{errors:?}");
+        assert!(
+            errors[0].reason.contains("&eacute; is not defined"),
+            "{errors:?}"
+        );
     }
 
     #[test]
