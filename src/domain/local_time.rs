@@ -209,6 +209,18 @@ mod tests {
     ];
 
     proptest! {
+        /// Whatever is typed as a time, in whatever zone, is read or refused: never a panic
+        /// (years at chrono's edges, offsets of ±99 hours, garbage).
+        #[test]
+        fn any_typed_time_is_read_or_refused_without_panicking(
+            text in "(-?[0-9]{1,6}-[0-9]{1,2}-[0-9]{1,2}T[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?([+-][0-9]{2}:[0-9]{2}|Z)?)|\\PC{0,40}",
+            zone_index in 0..ZONES.len(),
+        ) {
+            if let Ok(input) = text.parse::<TimeInput>() {
+                let _ = input.resolve(zone(ZONES[zone_index]));
+            }
+        }
+
         /// Every instant shown as wall-clock time and read back gives the same instant, or is
         /// refused as ambiguous (then one of the two candidates is that instant). Never a wrong one.
         #[test]

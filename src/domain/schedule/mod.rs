@@ -300,3 +300,56 @@ pub(crate) fn assert_sample_read_from_standard_fields(read: &Schedule) {
     assert_eq!(workshop.room.as_deref(), Some("Salle A"));
     assert_eq!(workshop.persons[0].name, "Camille Le Coz");
 }
+
+/// The readers take files from anywhere: whatever they are given, they answer a schedule or
+/// errors, and never panic (truncated files, random bytes spliced into a real export, garbage).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn plain_xml() -> String {
+        let text = to_frab_xml(&sample(), "1").unwrap();
+        let start = text.find("<?convene").unwrap();
+        let end = start + text[start..].find("?>").unwrap() + 2;
+        format!("{}{}", &text[..start], &text[end..])
+    }
+
+    fn plain_json() -> String {
+        let mut value = to_frab_json(&sample(), "1");
+        value["schedule"].as_object_mut().unwrap().remove("convene");
+        value.to_string()
+    }
+
+    /// `text` with the characters from `at` (a fraction of its length) replaced by `splice`.
+    fn spliced(text: &str, at: f64, cut: usize, splice: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let start = ((chars.len() as f64) * at) as usize;
+        let end = (start + cut).min(chars.len());
+        chars[..start]
+            .iter()
+            .chain(splice.chars().collect::<Vec<_>>().iter())
+            .chain(chars[end..].iter())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn the_xml_reader_never_panics(at in 0.0f64..1.0, cut in 0usize..40, splice in "\\PC{0,12}|[<>&;#x0-9/\"' ]{0,12}|[0-9]{1,12}:[0-9]{1,3}") {
+            let _ = from_frab_xml(&spliced(&plain_xml(), at, cut, &splice));
+        }
+
+        #[test]
+        fn the_json_reader_never_panics(at in 0.0f64..1.0, cut in 0usize..40, splice in "\\PC{0,12}|[\\[\\]{}:,\"0-9.e-]{0,12}|[0-9]{1,12}:[0-9]{1,3}") {
+            let _ = from_frab_json(&spliced(&plain_json(), at, cut, &splice));
+        }
+
+        #[test]
+        fn garbage_is_refused_not_a_panic(text in "\\PC{0,200}") {
+            prop_assert!(from_frab_xml(&text).is_err());
+            prop_assert!(from_frab_json(&text).is_err());
+        }
+    }
+}
