@@ -72,10 +72,12 @@ pub async fn import(
         ScheduleFormat::Xml => "application/xml",
         ScheduleFormat::Json => "application/json",
     };
-    let schedule = read_schedule(media_type, bytes).await.map_err(explain)?;
     let event = queries::event_by_slug(&state.db.conn, slug)
         .await
         .map_err(|e| explain(e.into()))?;
+    let schedule = read_schedule(media_type, bytes, event.timezone)
+        .await
+        .map_err(explain)?;
     let bar = bar(schedule.sessions.len() as u64, "sessions");
     let report = import_schedule(state, &event, schedule, dry_run, &|done, total| {
         bar.set_length(total as u64);

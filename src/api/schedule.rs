@@ -65,7 +65,7 @@ pub async fn import(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let schedule = read_schedule(content_type, body).await?;
+    let schedule = read_schedule(content_type, body, access.event.timezone).await?;
     Ok(Json(
         import_schedule(&state, &access.event, schedule, query.dry_run, &|_, _| {}).await?,
     ))

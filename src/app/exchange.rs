@@ -19,6 +19,7 @@ use crate::domain::schedule::{
     from_frab_json, from_frab_xml, to_frab_json, to_frab_xml,
 };
 use crate::domain::vocab::{ParticipantStatus, Role, SessionStatus};
+use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::compose::SessionMail;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -219,23 +220,26 @@ pub(crate) fn refused(errors: Vec<ReadError>) -> AppError {
 
 /// Reads an uploaded schedule by its media type, on a blocking thread: parsing a 4 MB file is CPU
 /// work that must not hold up the threads answering other requests.
+/// `home` is the zone of the event it goes into: a file that names no zone (pentabarf's local
+/// start times) is read in it.
 pub async fn read_schedule(
     content_type: &str,
     body: impl AsRef<[u8]> + Send + 'static,
+    home: Zone,
 ) -> AppResult<Schedule> {
     let content_type = content_type.to_owned();
-    tokio::task::spawn_blocking(move || parse_schedule(&content_type, body.as_ref()))
+    tokio::task::spawn_blocking(move || parse_schedule(&content_type, body.as_ref(), home))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("the schedule reader stopped: {e}")))?
 }
 
-fn parse_schedule(content_type: &str, body: &[u8]) -> AppResult<Schedule> {
+fn parse_schedule(content_type: &str, body: &[u8], home: Zone) -> AppResult<Schedule> {
     let text = std::str::from_utf8(body)
         .map_err(|e| AppError::invalid("body", format!("not UTF-8: {e}")))?;
     if content_type.contains("xml") {
-        from_frab_xml(text).map_err(refused)
+        from_frab_xml(text, home).map_err(refused)
     } else if content_type.contains("json") {
-        from_frab_json(text).map_err(refused)
+        from_frab_json(text, home).map_err(refused)
     } else {
         Err(AppError::UnsupportedMediaType(
             "send application/xml (schedule.xml) or application/json (schedule.json)",

@@ -103,6 +103,55 @@ vocabulary!(
     MailStatus { Pending, Sending, Sent, Dead }
 );
 
+impl SessionKind {
+    /// The kind nearest to a label another tool wrote (pretalx's "Talk", pentabarf's "lecture",
+    /// "Long talk (45 minutes)"): our own names first, then words the label contains; anything
+    /// else is `Other`.
+    pub fn nearest(label: &str) -> SessionKind {
+        let lower = label.trim().to_lowercase();
+        if let Ok(kind) = lower.replace([' ', '-'], "_").parse() {
+            return kind;
+        }
+        let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        if has(&["workshop", "atelier", "tutorial", "hands-on", "lab"]) {
+            SessionKind::Workshop
+        } else if has(&["panel", "table ronde", "round table", "roundtable"]) {
+            SessionKind::Panel
+        } else if has(&[
+            "keynote",
+            "opening",
+            "closing",
+            "plénière",
+            "plenary",
+            "maintrack",
+        ]) {
+            SessionKind::Keynote
+        } else if has(&["break", "lunch", "coffee", "pause", "dinner"]) {
+            SessionKind::Break
+        } else if has(&["talk", "lecture", "presentation", "conférence"]) {
+            // A talk is none of our kinds; its own label says more than a guess would.
+            SessionKind::Other
+        } else if has(&["discussion", "dialogue", "bof", "meetup"]) {
+            SessionKind::Dialogue
+        } else if has(&[
+            "concert",
+            "music",
+            "performance",
+            "film",
+            "screening",
+            "art",
+        ]) {
+            SessionKind::Cultural
+        } else if has(&["social", "networking", "party", "reception"]) {
+            SessionKind::Networking
+        } else if has(&["visit", "tour", "excursion"]) {
+            SessionKind::StudyVisit
+        } else {
+            SessionKind::Other
+        }
+    }
+}
+
 impl Mode {
     /// The mode this registrant attends `session` in, or `None` if they cannot.
     pub fn at(self, session: AttendanceMode) -> Option<Mode> {
@@ -167,3 +216,26 @@ impl Role {
         }
     }
 }
+
+#[cfg(test)]
+mod nearest_tests {
+    use super::SessionKind;
+
+    #[test]
+    fn other_tools_labels_find_the_nearest_kind() {
+        for (label, kind) in [
+            ("panel", SessionKind::Panel),
+            ("Study visit", SessionKind::StudyVisit),
+            ("Workshop 110min", SessionKind::Workshop),
+            ("Talk 60min + 20min Q&A", SessionKind::Other),
+            ("lecture", SessionKind::Other),
+            ("Keynote", SessionKind::Keynote),
+            ("Coffee break", SessionKind::Break),
+            ("BoF", SessionKind::Dialogue),
+            ("", SessionKind::Other),
+        ] {
+            assert_eq!(SessionKind::nearest(label), kind, "{label}");
+        }
+    }
+}
+

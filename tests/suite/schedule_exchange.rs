@@ -337,3 +337,93 @@ async fn an_absurd_duration_is_refused_with_its_field_not_a_server_error() {
         "{problem}"
     );
 }
+
+fn real_schedule(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/schedules")
+            .join(name),
+    )
+    .expect("the real schedule fixture is there")
+}
+
+#[tokio::test]
+async fn real_pentabarf_and_pretalx_exports_import_into_events_of_their_zones() {
+    let app = spawn_app().await;
+    for (slug, zone, starts, ends) in [
+        ("fosdem-2021", "Europe/Brussels", "2021-02-06", "2021-02-07"),
+        ("rc3-2020", "Europe/Berlin", "2020-12-27", "2020-12-30"),
+    ] {
+        app.create(
+            "/api/v1/events",
+            json!({"slug": slug, "title": slug, "kind": "summit", "attendance": "virtual",
+                "timezone": zone, "starts_on": starts, "ends_on": ends}),
+        )
+        .await;
+    }
+    // FOSDEM: pentabarf gives local start times only, read in Brussels.
+    let fosdem = real_schedule("fosdem-2021-pentabarf.xml");
+    let report =
+        success(import(&app, "fosdem-2021", "application/xml", &fosdem, false).await).await;
+    assert_eq!(
+        report["sessions_created"].as_array().unwrap().len(),
+        773,
+        "{report}"
+    );
+    assert_eq!(report["rooms_created"].as_array().unwrap().len(), 106);
+    let sessions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/fosdem-2021/sessions")
+            .await,
+    )
+    .await;
+    let sessions = sessions["items"].as_array().unwrap();
+    assert_eq!(sessions.len(), 773);
+    let welcome = sessions
+        .iter()
+        .find(|s| s["title"] == "Welcome to FOSDEM 2021")
+        .unwrap();
+    assert_eq!(
+        welcome["starts_at"], "2021-02-06T08:00:00Z",
+        "09:00 in Brussels"
+    );
+    assert_eq!(welcome["ends_at"], "2021-02-06T08:25:00Z");
+
+    // rC3: pretalx gives instants with offsets and its own session types.
+    let rc3 = real_schedule("pretalx-rc3.json");
+    let report = success(import(&app, "rc3-2020", "application/json", &rc3, false).await).await;
+    assert_eq!(
+        report["sessions_created"].as_array().unwrap().len(),
+        48,
+        "{report}"
+    );
+    let sessions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/rc3-2020/sessions")
+            .await,
+    )
+    .await;
+    let sessions = sessions["items"].as_array().unwrap();
+    let gluon = sessions
+        .iter()
+        .find(|s| s["title"] == "Der faule Admin automatisiert: Gluon auf echter Hardware testen")
+        .unwrap();
+    assert_eq!(
+        gluon["starts_at"], "2020-12-27T10:30:00Z",
+        "11:30+01:00 in the file"
+    );
+    assert!(
+        sessions.iter().any(|s| s["kind"] == "workshop"),
+        "'Workshop 110min' is a workshop"
+    );
+    let speakers = success(
+        app.get_as(&app.admin_token, "/api/v1/events/rc3-2020/speakers")
+            .await,
+    )
+    .await;
+    assert!(
+        speakers["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Florian Festi")
+    );
+}

@@ -3,6 +3,8 @@
 //! fall back on these when a file carries no Convene schedule of its own.
 
 use super::*;
+use crate::domain::local_time::resolve_local;
+use crate::domain::vocab::SessionKind;
 use crate::domain::zone::Zone;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
@@ -19,6 +21,26 @@ pub(super) fn duration_minutes(text: &str) -> Option<i64> {
     (0..=MAX_DURATION_MINUTES).contains(&total).then_some(total)
 }
 
+/// A pentabarf start: the day's date and a local `HH:MM` (or `HH:MM:SS`) read in `zone`; `None`
+/// when the file gives neither.
+fn local_start(
+    day: Option<&str>,
+    start: Option<&str>,
+    zone: Zone,
+) -> Option<Result<DateTime<Utc>, String>> {
+    let (day, start) = (day?, start?);
+    let date = match NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d") {
+        Ok(date) => date,
+        Err(_) => return Some(Err(format!("the day's date '{day}' is not YYYY-MM-DD"))),
+    };
+    let time = chrono::NaiveTime::parse_from_str(start.trim(), "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(start.trim(), "%H:%M:%S"));
+    let Ok(time) = time else {
+        return Some(Err(format!("'{start}' is not a local HH:MM time")));
+    };
+    Some(resolve_local(date.and_time(time), zone).map_err(|e| e.to_string()))
+}
+
 /// No programme item lasts longer than a week; a longer duration is a broken file.
 const MAX_DURATION_MINUTES: i64 = 7 * 24 * 60;
 
@@ -27,6 +49,10 @@ pub(super) struct FrabEvent {
     pub(super) guid: Option<String>,
     pub(super) id: Option<i64>,
     pub(super) date: Option<String>,
+    /// pentabarf files carry no `<date>`: the `<day date>` around the event and its local
+    /// `<start>`, read in the schedule's zone.
+    pub(super) day: Option<String>,
+    pub(super) start: Option<String>,
     pub(super) duration: Option<String>,
     pub(super) room: Option<String>,
     pub(super) title: Option<String>,
@@ -40,6 +66,7 @@ pub(super) struct FrabEvent {
 
 pub(super) fn session_from_frab(
     event: FrabEvent,
+    zone: Zone,
     errors: &mut Vec<ReadError>,
 ) -> Option<SessionEntry> {
     let at = |field: &str| format!("{}.{field}", event.path);
@@ -57,10 +84,17 @@ pub(super) fn session_from_frab(
             ));
             return None;
         }
-        None => {
-            errors.push(read_error(event.line, at("date"), "missing"));
-            return None;
-        }
+        None => match local_start(event.day.as_deref(), event.start.as_deref(), zone) {
+            Some(Ok(instant)) => instant,
+            Some(Err(reason)) => {
+                errors.push(read_error(event.line, at("start"), reason));
+                return None;
+            }
+            None => {
+                errors.push(read_error(event.line, at("date"), "missing"));
+                return None;
+            }
+        },
     };
     let Some(minutes) = event.duration.as_deref().and_then(duration_minutes) else {
         errors.push(read_error(
@@ -81,7 +115,9 @@ pub(super) fn session_from_frab(
         .unwrap_or_else(|| derived_guid(&format!("import:{title}:{starts_at}")));
     Some(SessionEntry {
         id: event.id.unwrap_or(0),
-        kind: event.kind.unwrap_or_else(|| "other".into()),
+        kind: SessionKind::nearest(event.kind.as_deref().unwrap_or_default())
+            .as_str()
+            .to_owned(),
         attendance: if room.is_some() { "on_site" } else { "virtual" }.into(),
         room,
         ends_at,
@@ -113,12 +149,24 @@ pub(super) fn session_from_frab(
     })
 }
 
+/// The conference's standard fields, as text from either format.
+pub(super) struct FrabConference {
+    pub(super) title: Option<String>,
+    pub(super) acronym: Option<String>,
+    pub(super) start: Option<String>,
+    pub(super) end: Option<String>,
+    pub(super) zone: Option<String>,
+}
+
 pub(super) fn conference_from_frab(
-    title: Option<String>,
-    acronym: Option<String>,
-    start: Option<String>,
-    end: Option<String>,
-    zone: Option<String>,
+    FrabConference {
+        title,
+        acronym,
+        start,
+        end,
+        zone,
+    }: FrabConference,
+    home: Zone,
     line_of_field: &dyn Fn(&str) -> Option<u64>,
     errors: &mut Vec<ReadError>,
 ) -> Option<Conference> {
@@ -137,9 +185,15 @@ pub(super) fn conference_from_frab(
     };
     let starts_on = date("start", start, errors);
     let ends_on = date("end", end, errors);
-    let timezone = match zone.as_deref().unwrap_or("UTC").parse::<Zone>() {
-        Ok(zone) => Some(zone),
-        Err(e) => {
+    // A file that names no zone is read in the zone of the event it is imported into.
+    let timezone = match zone
+        .as_deref()
+        .filter(|z| !z.trim().is_empty())
+        .map(str::parse::<Zone>)
+    {
+        None => Some(home),
+        Some(Ok(zone)) => Some(zone),
+        Some(Err(e)) => {
             errors.push(read_error(
                 line_of_field("time_zone_name"),
                 "conference.time_zone_name",

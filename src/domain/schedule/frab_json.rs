@@ -1,7 +1,7 @@
 //! `schedule.json` (c3voc's JSON schema): the writer, and the reader of Convene's own exports and
 //! of any frab/c3voc JSON.
 
-use super::frab::{FrabEvent, assemble, conference_from_frab, session_from_frab};
+use super::frab::{FrabConference, FrabEvent, assemble, conference_from_frab, session_from_frab};
 use super::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -82,7 +82,7 @@ pub fn to_frab_json(schedule: &Schedule, version: &str) -> Value {
 }
 
 /// Reads `schedule.json` (Convene's own export, or any frab/c3voc JSON).
-pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
+pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         vec![read_error(
             Some(e.line() as u64),
@@ -105,15 +105,19 @@ pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
     let text_at = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
     let mut errors = Vec::new();
     let conference = conference_from_frab(
-        text_at(conf, "title"),
-        text_at(conf, "acronym"),
-        text_at(conf, "start"),
-        text_at(conf, "end"),
-        text_at(conf, "time_zone_name"),
+        FrabConference {
+            title: text_at(conf, "title"),
+            acronym: text_at(conf, "acronym"),
+            start: text_at(conf, "start"),
+            end: text_at(conf, "end"),
+            zone: text_at(conf, "time_zone_name"),
+        },
+        home,
         // JSON errors name their place by path; there are no lines to give.
         &|_| None,
         &mut errors,
     );
+    let zone = conference.as_ref().map_or(home, |c| c.timezone);
     let mut sessions = Vec::new();
     for (d, day) in conf
         .get("days")
@@ -144,6 +148,8 @@ pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
                         guid: text_at(event, "guid"),
                         id: event.get("id").and_then(Value::as_i64),
                         date: text_at(event, "date"),
+                        day: text_at(day, "date"),
+                        start: text_at(event, "start"),
                         duration: text_at(event, "duration"),
                         room: Some(room.clone()),
                         title: text_at(event, "title"),
@@ -154,6 +160,7 @@ pub fn from_frab_json(text: &str) -> Result<Schedule, Vec<ReadError>> {
                         line: None,
                         path: format!("schedule.conference.days[{d}].rooms.{room}[{i}]"),
                     },
+                    zone,
                     &mut errors,
                 );
                 sessions.extend(found);
@@ -172,20 +179,24 @@ mod tests {
     fn convene_json_round_trips_whole() {
         let schedule = sample();
         let text = to_frab_json(&schedule, "1").to_string();
-        assert_eq!(from_frab_json(&text).unwrap(), schedule);
+        assert_eq!(
+            from_frab_json(&text, sample().conference.timezone).unwrap(),
+            schedule
+        );
     }
 
     #[test]
     fn a_plain_frab_json_is_read_from_its_standard_fields() {
         let mut value = to_frab_json(&sample(), "1");
         value["schedule"].as_object_mut().unwrap().remove("convene");
-        let read = from_frab_json(&value.to_string()).unwrap();
+        let read = from_frab_json(&value.to_string(), sample().conference.timezone).unwrap();
         assert_sample_read_from_standard_fields(&read);
     }
 
     #[test]
     fn unreadable_json_names_its_line() {
-        let errors = from_frab_json("{\n\"schedule\": [\n").unwrap_err();
+        let errors =
+            from_frab_json("{\n\"schedule\": [\n", sample().conference.timezone).unwrap_err();
         assert!(errors[0].line.is_some(), "{errors:?}");
     }
 }

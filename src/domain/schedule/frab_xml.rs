@@ -1,7 +1,7 @@
 //! `schedule.xml` (frab's XML, valid against the c3voc XSD): the writer, and the reader of
 //! Convene's own exports and of any frab XML.
 
-use super::frab::{FrabEvent, assemble, conference_from_frab, session_from_frab};
+use super::frab::{FrabConference, FrabEvent, assemble, conference_from_frab, session_from_frab};
 use super::*;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
@@ -159,8 +159,9 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Reads `schedule.xml` (Convene's own export, or any frab XML).
-pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
+/// Reads `schedule.xml` (Convene's own export, or any frab XML); `home` is the zone of the event
+/// it is imported into, in which a file that names no zone is read.
+pub fn from_frab_xml(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>> {
     use quick_xml::Reader;
     let mut reader = Reader::from_str(text);
     let mut lines = Lines::new(text);
@@ -174,6 +175,7 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
     let mut current: Option<FrabEvent> = None;
     let mut person: Option<Option<String>> = None;
     let mut room_name: Option<String> = None;
+    let mut day_date: Option<String> = None;
     let mut text_buf = String::new();
     loop {
         let position = reader.buffer_position();
@@ -216,11 +218,14 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
                     "room" if path.last().map(String::as_str) == Some("day") => {
                         room_name = attr("name")
                     }
+                    "day" => day_date = attr("date"),
                     "event" => {
                         current = Some(FrabEvent {
                             guid: attr("guid"),
                             id: attr("id").and_then(|v| v.parse().ok()),
                             date: None,
+                            day: day_date.clone(),
+                            start: None,
                             duration: None,
                             room: room_name.clone(),
                             title: None,
@@ -280,7 +285,8 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
                     (Some("event"), field) => {
                         if let Some(e) = current.as_mut() {
                             match field {
-                                "date" => e.date = Some(value),
+                                "date" if !value.is_empty() => e.date = Some(value),
+                                "start" => e.start = Some(value),
                                 "duration" => e.duration = Some(value),
                                 "title" => e.title = Some(value),
                                 "type" => e.kind = Some(value),
@@ -304,17 +310,21 @@ pub fn from_frab_xml(text: &str) -> Result<Schedule, Vec<ReadError>> {
         }
     }
     let conference = conference_from_frab(
-        conf.get("title").cloned(),
-        conf.get("acronym").cloned(),
-        conf.get("start").cloned(),
-        conf.get("end").cloned(),
-        conf.get("time_zone_name").cloned(),
+        FrabConference {
+            title: conf.get("title").cloned(),
+            acronym: conf.get("acronym").cloned(),
+            start: conf.get("start").cloned(),
+            end: conf.get("end").cloned(),
+            zone: conf.get("time_zone_name").cloned(),
+        },
+        home,
         &|field| conf_lines.get(field).copied().or(conference_line),
         &mut errors,
     );
+    let zone = conference.as_ref().map_or(home, |c| c.timezone);
     let sessions: Vec<SessionEntry> = events
         .into_iter()
-        .filter_map(|event| session_from_frab(event, &mut errors))
+        .filter_map(|event| session_from_frab(event, zone, &mut errors))
         .collect();
     assemble(conference, sessions, errors)
 }
@@ -328,7 +338,10 @@ mod tests {
     fn convene_xml_round_trips_whole() {
         let schedule = sample();
         let text = to_frab_xml(&schedule, "1").unwrap();
-        assert_eq!(from_frab_xml(&text).unwrap(), schedule);
+        assert_eq!(
+            from_frab_xml(&text, sample().conference.timezone).unwrap(),
+            schedule
+        );
     }
 
     #[test]
@@ -337,7 +350,7 @@ mod tests {
         let start = text.find("<?convene").unwrap();
         let end = start + text[start..].find("?>").unwrap() + 2;
         let plain = format!("{}{}", &text[..start], &text[end..]);
-        let read = from_frab_xml(&plain).unwrap();
+        let read = from_frab_xml(&plain, sample().conference.timezone).unwrap();
         assert_sample_read_from_standard_fields(&read);
     }
 
@@ -359,10 +372,10 @@ mod tests {
         let end = start + text[start..].find("?>").unwrap() + 2;
         let plain = format!("{}{}", &text[..start], &text[end..]);
         let numeric = plain.replace("Consultation mechanisms", "Do&#287;an &amp; co");
-        let read = from_frab_xml(&numeric).unwrap();
+        let read = from_frab_xml(&numeric, sample().conference.timezone).unwrap();
         assert!(read.sessions.iter().any(|s| s.title == "Doğan & co"));
         let undefined = plain.replace("Consultation mechanisms", "Caf&eacute;");
-        let errors = from_frab_xml(&undefined).unwrap_err();
+        let errors = from_frab_xml(&undefined, sample().conference.timezone).unwrap_err();
         let line = undefined[..undefined.find("Caf&eacute;").unwrap()]
             .matches('\n')
             .count() as u64
@@ -376,7 +389,11 @@ mod tests {
 
     #[test]
     fn malformed_xml_names_its_line() {
-        let errors = from_frab_xml("<schedule>\n<conference>\n<title>x</conference>").unwrap_err();
+        let errors = from_frab_xml(
+            "<schedule>\n<conference>\n<title>x</conference>",
+            sample().conference.timezone,
+        )
+        .unwrap_err();
         assert_eq!(errors[0].line, Some(3), "{errors:?}");
     }
 }

@@ -338,18 +338,18 @@ mod fuzz {
 
         #[test]
         fn the_xml_reader_never_panics(at in 0.0f64..1.0, cut in 0usize..40, splice in "\\PC{0,12}|[<>&;#x0-9/\"' ]{0,12}|[0-9]{1,12}:[0-9]{1,3}") {
-            let _ = from_frab_xml(&spliced(&plain_xml(), at, cut, &splice));
+            let _ = from_frab_xml(&spliced(&plain_xml(), at, cut, &splice), sample().conference.timezone);
         }
 
         #[test]
         fn the_json_reader_never_panics(at in 0.0f64..1.0, cut in 0usize..40, splice in "\\PC{0,12}|[\\[\\]{}:,\"0-9.e-]{0,12}|[0-9]{1,12}:[0-9]{1,3}") {
-            let _ = from_frab_json(&spliced(&plain_json(), at, cut, &splice));
+            let _ = from_frab_json(&spliced(&plain_json(), at, cut, &splice), sample().conference.timezone);
         }
 
         #[test]
         fn garbage_is_refused_not_a_panic(text in "\\PC{0,200}") {
-            prop_assert!(from_frab_xml(&text).is_err());
-            prop_assert!(from_frab_json(&text).is_err());
+            prop_assert!(from_frab_xml(&text, sample().conference.timezone).is_err());
+            prop_assert!(from_frab_json(&text, sample().conference.timezone).is_err());
         }
     }
 }
