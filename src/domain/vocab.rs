@@ -238,4 +238,3 @@ mod nearest_tests {
         }
     }
 }
-
