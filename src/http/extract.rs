@@ -256,11 +256,7 @@ impl FromRequestParts<HttpState> for PublicWrite {
         parts: &mut Parts,
         state: &HttpState,
     ) -> Result<Self, Self::Rejection> {
-        let client = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip())
-            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        let ClientAddress(client) = ClientAddress::from_request_parts(parts, state).await?;
         state.limit_public_write(client)?;
         Ok(PublicWrite)
     }

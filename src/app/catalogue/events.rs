@@ -1,13 +1,13 @@
 //! Events: `/api/v1/events[/{slug}]`, and who organises them.
 
 use crate::app::AppState;
+use crate::app::catalogue::sessions::check_questions;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
 use crate::db::entities::user;
 use crate::db::entities::{event, event_organiser};
 use crate::db::queries;
 use crate::domain::text::Line;
-use crate::domain::text::MAX_QUESTIONS;
 use crate::domain::text::Text;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Slug, Title, WebUrl};
@@ -209,9 +209,6 @@ pub(crate) fn check_event(
             );
         }
     }
-    if questions.len() > MAX_QUESTIONS {
-        errors.add("questions", format!("at most {MAX_QUESTIONS} questions"));
-    }
     if zones.len() > 8 {
         errors.add(
             "display_zones",
@@ -223,11 +220,7 @@ pub(crate) fn check_event(
             errors.add(format!("display_zones[{index}].{field}"), reason);
         }
     }
-    for (index, question) in questions.iter().enumerate() {
-        if question.trim().is_empty() {
-            errors.add(format!("questions[{index}]"), "must not be empty");
-        }
-    }
+    check_questions(errors, questions);
 }
 
 pub(crate) fn capacity(value: Option<u32>, field: &str, errors: &mut FieldErrors) -> Option<i32> {

@@ -204,12 +204,13 @@ pub(crate) fn resolve_times(
     Some((start, end))
 }
 
-pub(crate) fn check_questions(errors: &mut FieldErrors, questions: &[Text]) {
+/// Guiding questions, of an event or a session: not too many, none blank.
+pub(crate) fn check_questions(errors: &mut FieldErrors, questions: &[impl AsRef<str>]) {
     if questions.len() > MAX_QUESTIONS {
         errors.add("questions", format!("at most {MAX_QUESTIONS} questions"));
     }
     for (index, question) in questions.iter().enumerate() {
-        if question.trim().is_empty() {
+        if question.as_ref().trim().is_empty() {
             errors.add(format!("questions[{index}]"), "must not be empty");
         }
     }
