@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::app::AppState;
 use crate::app::exchange::{ScheduleFormat, export_schedule, import_schedule, read_schedule};
 use crate::app::outbox::{outbox_of, requeue_dead};
+use crate::app::publishing::publication::PublishRequest;
 use crate::db::queries;
 use crate::error::AppError;
 use crate::mail::outbox::{DeliveryReport, deliver_due, due_count};
@@ -55,6 +56,28 @@ pub fn format_of(path: &Path, format: Option<ScheduleFormat>) -> anyhow::Result<
             path.display()
         )),
     }
+}
+
+/// Publishes an event's working copy and prints what became public; a refusal lists the
+/// conflicts in the way with their ids.
+pub async fn publish(state: &AppState, slug: &str, acknowledge: Vec<String>) -> anyhow::Result<()> {
+    let event = queries::event_by_slug(&state.db.conn, slug)
+        .await
+        .map_err(|e| explain(e.into()))?;
+    let request = PublishRequest {
+        sessions: None,
+        acknowledge,
+    };
+    let published = crate::app::publishing::publication::publish(state, event.id, None, request)
+        .await
+        .map_err(explain)?;
+    println!("{:>4} drafts published", published.published.len());
+    println!("{:>4} sessions updated", published.updated.len());
+    match published.version {
+        Some(number) => println!("programme version {number} is public"),
+        None => println!("nothing is public yet"),
+    }
+    Ok(())
 }
 
 /// Imports a schedule file into an existing event, with a bar over its sessions, and prints
@@ -195,6 +218,25 @@ fn explain(error: AppError) -> anyhow::Error {
                 .collect::<Vec<_>>()
                 .join("\n")
         ),
+        AppError::Conflict {
+            detail,
+            extra: Some(extra),
+            ..
+        } => {
+            let listed: Vec<String> = extra["conflicts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    format!(
+                        "  {}  {}",
+                        c["id"].as_str().unwrap_or_default(),
+                        c["message_en"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            anyhow!("{detail}:\n{}", listed.join("\n"))
+        }
         other => anyhow!("{other}"),
     }
 }

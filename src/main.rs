@@ -55,6 +55,13 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Publish an event's working copy (drafts and staged changes), as `POST …/publish` does.
+    Publish {
+        slug: String,
+        /// Publish despite this error-level conflict (its id from the refusal); repeatable.
+        #[arg(long = "acknowledge", value_name = "CONFLICT_ID")]
+        acknowledge: Vec<String>,
+    },
     /// The email outbox: what waits, what failed, and sending it now.
     Outbox {
         #[command(subcommand)]
@@ -128,6 +135,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let state = app_state(settings, Arc::new(SystemClock)).await?;
             convene::cli::import(&state, &slug, &file, format.map(Into::into), dry_run).await
+        }
+        Command::Publish { slug, acknowledge } => {
+            let state = app_state(settings, Arc::new(SystemClock)).await?;
+            convene::cli::publish(&state, &slug, acknowledge).await
         }
         Command::Outbox { action } => {
             let state = app_state(settings, Arc::new(SystemClock)).await?;

@@ -122,6 +122,7 @@ pub fn router(state: &HttpState) -> OpenApiRouter<HttpState> {
         .routes(routes!(conflicts::list_conflicts))
         .routes(routes!(speaking::invite))
         .routes(routes!(conflicts::publish))
+        .routes(routes!(conflicts::preview_publication))
         .routes(routes!(schedule::import))
         .routes(routes!(versions::list_versions))
         .routes(routes!(versions::get_version))

@@ -2,20 +2,19 @@
 //! `/api/v1/events/{slug}/sessions/{id}/participants[/{participant_id}]`.
 
 use crate::api::Items;
+use crate::app::catalogue::participants::list_participants as participants_of;
 use crate::app::catalogue::participants::update_participant as change_participant;
 use crate::app::catalogue::participants::{
-    NewParticipant, ParticipantChanges, ParticipantView, insert_participant,
+    NewParticipant, ParticipantChanges, ParticipantView, add_participant, remove_participant,
 };
 use crate::db::queries;
-use crate::domain::vocab::SessionStatus;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::HttpState;
 use crate::http::auth::{MaybeOrganiser, OrganiserOf};
 use crate::http::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::ModelTrait;
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions/{id}/participants", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = Items<ParticipantView>), (status = 404, body = crate::error::Problem)))]
@@ -24,16 +23,13 @@ pub async fn list_participants(
     viewer: MaybeOrganiser,
     ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> AppResult<Json<Items<ParticipantView>>> {
-    let db = &state.db.conn;
-    let event = queries::event_by_slug(db, &slug).await?;
-    let session = queries::session_in_event(db, event.id, id).await?;
-    if session.status == SessionStatus::Draft && !viewer.sees_drafts_of(&state, event.id).await? {
-        return Err(AppError::NotFound("session"));
-    }
-    let mut grouped =
-        crate::app::catalogue::sessions::participants_by_session(db, event.id, &[session.id])
-            .await?;
-    Ok(Json(grouped.remove(&session.id).unwrap_or_default().into()))
+    let event = queries::event_by_slug(&state.db.conn, &slug).await?;
+    let organiser_view = viewer.sees_drafts_of(&state, event.id).await?;
+    Ok(Json(
+        participants_of(&state, &event, id, organiser_view)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/events/{slug}/sessions/{id}/participants", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
@@ -45,14 +41,9 @@ pub async fn create_participant(
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<NewParticipant>,
 ) -> AppResult<(StatusCode, Json<ParticipantView>)> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let session = queries::session_in_event(&*txn, event.id, id).await?;
-    let (saved, speaker) = insert_participant(&*txn, &session, input, state.clock.now()).await?;
-    txn.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(ParticipantView::new(saved, Some(&speaker))?),
+        Json(add_participant(&state, &access.event, id, input).await?),
     ))
 }
 
@@ -78,13 +69,6 @@ pub async fn delete_participant(
     access: OrganiserOf,
     ApiPath((_slug, id, participant_id)): ApiPath<(String, i64, i64)>,
 ) -> AppResult<StatusCode> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let session = queries::session_in_event(&*txn, event.id, id).await?;
-    queries::participant_in_session(&*txn, session.id, participant_id)
-        .await?
-        .delete(&*txn)
-        .await?;
-    txn.commit().await?;
+    remove_participant(&state, &access.event, id, participant_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

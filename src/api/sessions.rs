@@ -2,12 +2,14 @@
 //! The public sees published sessions without their meeting link; organisers see everything.
 
 use crate::api::Items;
+use crate::app::catalogue::sessions::create_session as new_session;
 use crate::app::catalogue::sessions::delete_session as remove_session;
 use crate::app::catalogue::sessions::update_session as change_session;
 use crate::app::catalogue::sessions::{
-    NewSession, SessionChanges, SessionView, insert_session, participants_by_session, session_view,
+    NewSession, SessionChanges, SessionView, participants_by_session, session_view,
 };
 use crate::db::queries;
+use crate::db::queries::Edition;
 use crate::domain::vocab::SessionStatus;
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
@@ -29,7 +31,8 @@ pub async fn list_sessions(
     let organiser_view = viewer.sees_drafts_of(&state, event.id).await?;
     let sessions = queries::sessions_of_event(db, event.id, organiser_view).await?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-    let mut participants = participants_by_session(db, event.id, &ids).await?;
+    let edition = Edition::seen_by_organiser(organiser_view);
+    let mut participants = participants_by_session(db, event.id, &ids, edition).await?;
     let views = sessions
         .into_iter()
         .map(|s| {
@@ -47,14 +50,8 @@ pub async fn create_session(
     access: OrganiserOf,
     ApiJson(input): ApiJson<NewSession>,
 ) -> AppResult<(StatusCode, Json<SessionView>)> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let saved = insert_session(&*txn, &event, input, state.clock.now()).await?;
-    txn.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SessionView::new(saved, vec![], true)?),
-    ))
+    let created = new_session(&state, &access.event, input, access.organiser.user_id).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/sessions/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
@@ -89,14 +86,19 @@ pub async fn update_session(
     ))
 }
 
-/// Removes the session and its participants; nothing else.
+/// Deletes a draft session with its participants (204). A session the public has seen is
+/// cancelled instead: the cancellation is staged in the working copy (202, the session as it
+/// now reads) and announced to everyone holding it by the next publication.
 #[utoipa::path(delete, path = "/api/v1/events/{slug}/sessions/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+    security(("bearer" = [])), responses((status = 204, description = "The draft is gone"), (status = 202, description = "Cancellation staged", body = SessionView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn delete_session(
     State(state): State<HttpState>,
     access: OrganiserOf,
     ApiPath((_slug, id)): ApiPath<(String, i64)>,
-) -> AppResult<StatusCode> {
-    remove_session(&state, access.event, id).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    Ok(match remove_session(&state, access.event, id).await? {
+        None => StatusCode::NO_CONTENT.into_response(),
+        Some(staged) => (StatusCode::ACCEPTED, Json(staged)).into_response(),
+    })
 }

@@ -4,25 +4,25 @@
 //! `?dry_run=true` to see what would be created or changed without writing anything.
 
 use crate::app::AppState;
-use crate::app::catalogue::participants::{NewParticipant, insert_participant};
+use crate::app::catalogue::participants::{NewParticipant, insert_participant, withdraw};
 use crate::app::catalogue::rooms::{NewRoom, insert_room};
 use crate::app::catalogue::sessions::{
-    NewSession, SessionChanges, apply_session_changes, calendar_facts, insert_session,
+    Edit, NewSession, SessionChanges, edit_session, insert_session,
 };
 use crate::app::catalogue::speakers::{NewSpeaker, insert_speaker};
-use crate::app::notification as notify;
+use crate::app::publishing;
 use crate::db::columns::stored_json;
 use crate::db::entities::{event, participant, session, speaker};
 use crate::db::queries;
+use crate::db::queries::Edition;
 use crate::domain::schedule::{
     Conference, PersonEntry, ReadError, RoomEntry, Schedule, SessionEntry, derived_guid,
     from_frab_json, from_frab_xml, to_frab_json, to_frab_xml,
 };
-use crate::domain::vocab::{ParticipantStatus, Role, SessionStatus};
+use crate::domain::vocab::{ParticipantStatus, Role};
 use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::mail::compose::SessionMail;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -69,7 +69,7 @@ pub async fn schedule_of(
         .map(|s| (s.id, s))
         .collect();
     let mut slots: HashMap<i64, Vec<participant::Model>> = HashMap::new();
-    for p in queries::participants_of_sessions(db, &ids).await? {
+    for p in queries::participants_of_sessions(db, &ids, Edition::Published).await? {
         slots.entry(p.session_id).or_default().push(p);
     }
     let room_name: HashMap<i64, String> = rooms.iter().map(|r| (r.id, r.name.clone())).collect();
@@ -111,6 +111,7 @@ pub async fn schedule_of(
                 room: s.room_id.and_then(|id| room_name.get(&id).cloned()),
                 title: s.title,
                 kind: s.kind.to_string(),
+                kind_label: s.kind_label,
                 attendance: s.attendance.to_string(),
                 starts_at: s.starts_at,
                 ends_at: s.ends_at,
@@ -401,28 +402,20 @@ pub async fn import_schedule(
             Some(current) => {
                 let changes: SessionChanges = from_value(
                     json!({
-                        "title": entry.title, "kind": entry.kind, "description": entry.description,
+                        "title": entry.title, "kind": entry.kind, "kind_label": entry.kind_label,
+                        "description": entry.description,
                         "questions": entry.questions, "attendance": entry.attendance, "room_id": room_id,
                         "starts_at": entry.starts_at.to_rfc3339(), "ends_at": entry.ends_at.to_rfc3339(),
                         "language": entry.language,
                     }),
                     &at,
                 )?;
-                let before = calendar_facts(&current)?;
-                let before_model = current.clone();
-                let saved = apply_session_changes(&*txn, &event, current, changes, now).await?;
-                if saved.revision > before_model.revision {
-                    let after = calendar_facts(&saved)?;
-                    notify::session_changed(
-                        &*txn,
-                        state,
-                        &event,
-                        &saved,
-                        SessionMail::Update(before.changes_to(&after)),
-                        now,
-                    )
-                    .await?;
-                }
+                let before_model = publishing::working::working_copy(current.clone())?;
+                // A session the public sees keeps its published values: the file's changes
+                // wait in the working copy for the organiser to publish.
+                let saved = match edit_session(&*txn, &event, current, changes, now).await? {
+                    Edit::Applied(saved) | Edit::Staged(saved) => saved,
+                };
                 if saved != before_model {
                     report.sessions_updated.push(saved.title.clone());
                 } else {
@@ -431,16 +424,13 @@ pub async fn import_schedule(
                 saved
             }
             None => {
-                let status = entry
-                    .status
-                    .clone()
-                    .unwrap_or_else(|| SessionStatus::Draft.to_string());
                 let input: NewSession = from_value(
                     json!({
-                        "title": entry.title, "kind": entry.kind, "description": entry.description,
+                        "title": entry.title, "kind": entry.kind, "kind_label": entry.kind_label,
+                        "description": entry.description,
                         "questions": entry.questions, "attendance": entry.attendance, "room_id": room_id,
                         "starts_at": entry.starts_at.to_rfc3339(), "ends_at": entry.ends_at.to_rfc3339(),
-                        "language": entry.language, "status": status,
+                        "language": entry.language,
                     }),
                     &at,
                 )?;
@@ -454,7 +444,7 @@ pub async fn import_schedule(
         };
         // Participants: replaced only when the line-up differs.
         let current: Vec<participant::Model> =
-            queries::participants_of_sessions(&*txn, &[saved.id]).await?;
+            queries::participants_of_sessions(&*txn, &[saved.id], Edition::Working).await?;
         let wanted: Vec<(i64, String, Option<String>)> = entry
             .persons
             .iter()
@@ -469,10 +459,9 @@ pub async fn import_schedule(
             .map(|p| (p.speaker_id, p.role.to_string(), p.talk_title.clone()))
             .collect();
         if wanted != have {
-            participant::Entity::delete_many()
-                .filter(participant::Column::SessionId.eq(saved.id))
-                .exec(&*txn)
-                .await?;
+            for slot in current {
+                withdraw(&*txn, slot).await?;
+            }
             for (order, person) in entry.persons.iter().enumerate() {
                 let Some(speaker_id) = speaker_of.get(&person.guid) else {
                     continue;

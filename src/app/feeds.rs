@@ -34,7 +34,15 @@ pub(crate) async fn entries(
     with_link: bool,
 ) -> AppResult<Vec<Entry>> {
     let lang = UiLanguage::for_code(&event.default_language);
-    let all_facts = notify::sessions_facts(db, state, event, sessions, with_link).await?;
+    let all_facts = notify::sessions_facts(
+        db,
+        state,
+        event,
+        sessions,
+        with_link,
+        crate::db::queries::Edition::Published,
+    )
+    .await?;
     let mut entries = Vec::with_capacity(sessions.len());
     for (session, facts) in sessions.iter().zip(all_facts) {
         entries.push(Entry {

@@ -8,6 +8,7 @@ use crate::app::AppState;
 use crate::db::columns::stored_json;
 use crate::db::entities::{attendance, event, participant, registration, session, speaker};
 use crate::db::queries;
+use crate::db::queries::Edition;
 use crate::domain::calendar::Party;
 use crate::domain::programme::group_runs;
 use crate::domain::text::UiLanguage;
@@ -65,9 +66,17 @@ pub async fn session_facts(
     event: &event::Model,
     session: &session::Model,
     with_link: bool,
+    edition: Edition,
 ) -> AppResult<SessionFacts> {
-    let mut facts =
-        sessions_facts(db, state, event, std::slice::from_ref(session), with_link).await?;
+    let mut facts = sessions_facts(
+        db,
+        state,
+        event,
+        std::slice::from_ref(session),
+        with_link,
+        edition,
+    )
+    .await?;
     Ok(facts.remove(0))
 }
 
@@ -78,10 +87,11 @@ pub async fn sessions_facts(
     event: &event::Model,
     sessions: &[session::Model],
     with_link: bool,
+    edition: Edition,
 ) -> AppResult<Vec<SessionFacts>> {
     let speakers = queries::speakers_of_event(db, event.id).await?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-    let participants = queries::participants_of_sessions(db, &ids).await?;
+    let participants = queries::participants_of_sessions(db, &ids, edition).await?;
     let rooms = queries::rooms_of_event(db, event.id).await?;
     let event_zones: Vec<DisplayZone> = stored_json(&event.display_zones, "events.display_zones")?;
     let mut all = Vec::with_capacity(sessions.len());
@@ -208,7 +218,7 @@ pub async fn session_changed(
     kind: SessionMail,
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
-    let facts = session_facts(db, state, event, session, true).await?;
+    let facts = session_facts(db, state, event, session, true, Edition::Published).await?;
     let method = if kind == SessionMail::Cancel {
         "cancel"
     } else {

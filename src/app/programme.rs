@@ -42,6 +42,9 @@ pub struct ProgrammeSession {
     pub id: i64,
     pub title: String,
     pub kind: SessionKind,
+    /// The session type as another tool named it, when it says more than `kind`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind_label: Option<String>,
     pub description: String,
     pub questions: Vec<String>,
     pub attendance: AttendanceMode,
@@ -97,8 +100,13 @@ pub async fn build_programme(
 
     let sessions = queries::sessions_of_event(db, event.id, false).await?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-    let mut participants =
-        crate::app::catalogue::sessions::participants_by_session(db, event.id, &ids).await?;
+    let mut participants = crate::app::catalogue::sessions::participants_by_session(
+        db,
+        event.id,
+        &ids,
+        queries::Edition::Published,
+    )
+    .await?;
     let rooms = queries::rooms_of_event(db, event.id).await?;
 
     let mut printed = Vec::with_capacity(sessions.len());
@@ -131,6 +139,7 @@ pub async fn build_programme(
             .collect();
         printed.push(ProgrammeSession {
             kind: session.kind,
+            kind_label: session.kind_label.clone(),
             questions: stored_json(&session.questions, "sessions.questions")?,
             interpretation_languages: stored_json(
                 &session.interpretation_languages,

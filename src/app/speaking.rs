@@ -115,6 +115,8 @@ pub async fn invitation_by_token(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
+    // A speaker is invited to their slot as the organisers are preparing it.
+    let session = crate::app::publishing::working::working_copy(session)?;
     let event = queries::event_for_read(db, session.event_id).await?;
     let person = queries::speaker_in_event(db, event.id, slot.speaker_id).await?;
     Ok(Invitation {
@@ -275,7 +277,15 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
     .await?;
     if status == ParticipantStatus::Confirmed {
         let recipient = recipient_of(&found.person)?;
-        let facts = notify::session_facts(&*txn, state, &found.event, &found.session, true).await?;
+        let facts = notify::session_facts(
+            &*txn,
+            state,
+            &found.event,
+            &found.session,
+            true,
+            crate::db::queries::Edition::Working,
+        )
+        .await?;
         let feed = found
             .person
             .feed_token
@@ -320,6 +330,8 @@ pub async fn invite(
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
     let session = queries::session_in_event(&*txn, event.id, session_id).await?;
+    // A speaker is invited to their slot as the organisers are preparing it.
+    let session = crate::app::publishing::working::working_copy(session)?;
     let slot = queries::participant_in_session(&*txn, session.id, participant_id).await?;
     let person = queries::speaker_in_event(&*txn, event.id, slot.speaker_id).await?;
     let recipient = recipient_of(&person)?;
@@ -335,7 +347,15 @@ pub async fn invite(
     }
     .insert(&*txn)
     .await?;
-    let facts = notify::session_facts(&*txn, state, &event, &session, true).await?;
+    let facts = notify::session_facts(
+        &*txn,
+        state,
+        &event,
+        &session,
+        true,
+        crate::db::queries::Edition::Working,
+    )
+    .await?;
     let kind = SessionMail::SpeakerInvitation {
         role: slot.role,
         talk_title: slot.talk_title.clone(),

@@ -134,16 +134,41 @@ pub async fn sessions_of_event(
         .await?)
 }
 
+/// Which line-up to read: the one the public sees, or the organisers' working copy (with
+/// participants added since the last publication, without those they removed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edition {
+    Published,
+    Working,
+}
+
+impl Edition {
+    /// Organisers read their working copy; everyone else the published programme.
+    pub fn seen_by_organiser(organiser: bool) -> Self {
+        if organiser {
+            Edition::Working
+        } else {
+            Edition::Published
+        }
+    }
+}
+
 /// The participants of the given sessions, in printing order.
 pub async fn participants_of_sessions(
     db: &impl ConnectionTrait,
     session_ids: &[i64],
+    edition: Edition,
 ) -> StoreResult<Vec<participant::Model>> {
     if session_ids.is_empty() {
         return Ok(vec![]);
     }
+    let edition = match edition {
+        Edition::Published => participant::Column::Published.eq(true),
+        Edition::Working => participant::Column::Withdrawn.eq(false),
+    };
     Ok(participant::Entity::find()
         .filter(participant::Column::SessionId.is_in(session_ids.iter().copied()))
+        .filter(edition)
         .order_by_asc(participant::Column::SessionId)
         .order_by_asc(participant::Column::Position)
         .order_by_asc(participant::Column::Id)

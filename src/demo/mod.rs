@@ -122,8 +122,10 @@ async fn load(
             };
             insert_participant(txn, &session, input, now).await?;
         }
+        // The demo's sessions are loaded as published, line-up and all.
+        crate::app::publishing::publication::make_line_up_public(txn, session.id).await?;
     }
     // The printed programme is the first published version.
-    crate::app::publishing::versions::record_version(txn, &event, None, now).await?;
+    crate::app::publishing::versions::record_version(txn, &event, None, &[], now).await?;
     Ok(())
 }

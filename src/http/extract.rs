@@ -44,6 +44,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out entirely (a bare `POST`), which reads as `T::default()`.
+pub struct OptionalApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if request.headers().contains_key(header::CONTENT_TYPE) {
+            return ApiJson::from_request(request, state)
+                .await
+                .map(|ApiJson(value)| OptionalApiJson(value));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+        if !bytes.is_empty() {
+            return Err(AppError::UnsupportedMediaType(
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        Ok(OptionalApiJson(T::default()))
+    }
+}
+
 /// Parses JSON, telling apart unreadable JSON (400) from readable JSON with refused values (422).
 /// No text may carry a control character but tab, CR and LF (a NUL cannot even be stored on
 /// PostgreSQL); single-line texts refuse those three as well, in their own types.

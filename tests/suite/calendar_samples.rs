@@ -48,6 +48,7 @@ async fn calendars_are_written_for_external_parsers() {
         json!({"starts_at": "2021-12-07T16:30", "ends_at": "2021-12-07T18:00"}),
     )
     .await;
+    app.publish_sessions("izmir-2021", &[id]).await;
     app.dispatch_all_pending_emails().await;
     app.patch_json(
         &path,
@@ -55,6 +56,7 @@ async fn calendars_are_written_for_external_parsers() {
         json!({"status": "cancelled"}),
     )
     .await;
+    app.publish_sessions("izmir-2021", &[id]).await;
     app.dispatch_all_pending_emails().await;
 
     let mine: Vec<String> = smtp

@@ -106,6 +106,19 @@ async fn import_reports_a_dry_run_then_changes_what_the_running_app_serves() {
     let real = convene(&app, &[], &["import", "izmir-2021", file]).await;
     assert!(real.status.success(), "{}", stderr(&real));
     assert!(stdout(&real).contains("   1 sessions updated"));
+    // The file's change waits in the working copy until it is published.
+    assert!(
+        !programme_text(&app)
+            .await
+            .contains("Recital, moved by file")
+    );
+    let published = convene(&app, &[], &["publish", "izmir-2021"]).await;
+    assert!(published.status.success(), "{}", stderr(&published));
+    assert!(
+        stdout(&published).contains("   1 sessions updated"),
+        "{}",
+        stdout(&published)
+    );
     // Another process wrote: the app's cache hears of it through the database.
     eventually(
         "the app still serves the programme from before the import",

@@ -203,7 +203,10 @@ async fn moving_a_session_sends_exactly_one_update_and_a_no_op_save_none() {
         )
         .await;
     assert_eq!(moved.status(), StatusCode::OK);
-    assert_eq!(body(moved).await["revision"], 1);
+    app.dispatch_all_pending_emails().await;
+    assert_eq!(smtp.messages().len(), before, "staged: nobody told yet");
+    app.publish_sessions("izmir-2021", &[id]).await;
+    assert_eq!(success(app.get(&path).await).await["revision"], 1);
     app.dispatch_all_pending_emails().await;
     let updates: Vec<Received> = smtp.messages()[before..].to_vec();
     assert_eq!(updates.len(), 2, "one update per recipient");
@@ -240,7 +243,9 @@ async fn moving_a_session_sends_exactly_one_update_and_a_no_op_save_none() {
             json!({"starts_at": "2021-12-08T16:30"}),
         )
         .await;
-    assert_eq!(body(same).await["revision"], 1);
+    assert_eq!(body(same).await["unpublished_changes"], false);
+    app.publish_sessions("izmir-2021", &[id]).await;
+    assert_eq!(success(app.get(&path).await).await["revision"], 1);
     assert_eq!(app.dispatch_all_pending_emails().await.sent, 0);
 
     // Cancelling sends METHOD:CANCEL with the same UID and a higher SEQUENCE.
@@ -251,7 +256,9 @@ async fn moving_a_session_sends_exactly_one_update_and_a_no_op_save_none() {
             json!({"status": "cancelled"}),
         )
         .await;
-    assert_eq!(body(cancelled).await["revision"], 2);
+    assert_eq!(body(cancelled).await["status"], "cancelled");
+    app.publish_sessions("izmir-2021", &[id]).await;
+    assert_eq!(success(app.get(&path).await).await["revision"], 2);
     app.dispatch_all_pending_emails().await;
     let cancels: Vec<Received> = smtp.messages()[before + 2..].to_vec();
     assert_eq!(cancels.len(), 2);

@@ -17,5 +17,6 @@ mod public_reads;
 mod schedule_exchange;
 mod scheduling;
 mod speakers;
+mod staging;
 mod timezones;
 mod two_processes;

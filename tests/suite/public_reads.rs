@@ -51,6 +51,7 @@ async fn programme_feed_and_schedule_send_validators_and_answer_304_until_they_c
         json!({"title": "Dialogue des maires (nouveau titre)"}),
     )
     .await;
+    app.publish_sessions("izmir-2021", &[id]).await;
     let after = app
         .request(reqwest::Method::GET, path)
         .header(IF_NONE_MATCH, before.clone())
@@ -156,6 +157,14 @@ async fn a_change_is_visible_in_the_very_next_read_of_every_cached_form() {
         )
         .await;
     assert_eq!(patched.status(), StatusCode::OK);
+    for path in paths {
+        let text = app.get(path).await.text().await.unwrap();
+        assert!(
+            !text.contains("Recital (moved)"),
+            "{path} shows a change that is not published yet"
+        );
+    }
+    app.publish_sessions("izmir-2021", &[recital]).await;
     for path in paths {
         let text = app.get(path).await.text().await.unwrap();
         assert!(
@@ -275,6 +284,7 @@ async fn a_change_through_one_process_reaches_the_cache_of_another() {
         )
         .await;
     assert_eq!(patched.status(), StatusCode::OK);
+    first.publish_sessions("izmir-2021", &[id]).await;
     // The news travels through the database: give it a moment, not a fixed sleep.
     eventually(
         "the second process still serves the old schedule",

@@ -146,6 +146,9 @@ pub async fn insert_participant(
         status_changed_at: Set(now),
         note: Set(None),
         created_at: Set(now),
+        // Someone added to a session the public already sees appears at the next publication.
+        published: Set(!crate::app::publishing::working::is_public(session)),
+        withdrawn: Set(false),
         ..Default::default()
     }
     .insert(db)
@@ -185,4 +188,69 @@ pub async fn update_participant(
     let saved = active.update(&*txn).await?;
     txn.commit().await?;
     ParticipantView::new(saved, Some(&speaker))
+}
+
+/// The line-up of session `id`: the published one, or the working copy for its organisers.
+pub async fn list_participants(
+    state: &AppState,
+    event: &event::Model,
+    id: i64,
+    organiser_view: bool,
+) -> AppResult<Vec<ParticipantView>> {
+    let db = &state.db.conn;
+    let session = queries::session_in_event(db, event.id, id).await?;
+    if !organiser_view && !crate::app::publishing::working::is_public(&session) {
+        return Err(AppError::NotFound("session"));
+    }
+    let edition = queries::Edition::seen_by_organiser(organiser_view);
+    let mut grouped =
+        crate::app::catalogue::sessions::participants_by_session(db, event.id, &[id], edition)
+            .await?;
+    Ok(grouped.remove(&id).unwrap_or_default())
+}
+
+/// Adds a participant to session `id` (publicly at the next publication if the session is
+/// already public).
+pub async fn add_participant(
+    state: &AppState,
+    event: &event::Model,
+    id: i64,
+    input: NewParticipant,
+) -> AppResult<ParticipantView> {
+    let txn = state.db.begin_write().await?;
+    let session = queries::session_in_event(&*txn, event.id, id).await?;
+    let (saved, speaker) = insert_participant(&*txn, &session, input, state.clock.now()).await?;
+    txn.commit().await?;
+    ParticipantView::new(saved, Some(&speaker))
+}
+
+/// Removes a participant from session `id`.
+pub async fn remove_participant(
+    state: &AppState,
+    event: &event::Model,
+    id: i64,
+    participant_id: i64,
+) -> AppResult<()> {
+    let txn = state.db.begin_write().await?;
+    let session = queries::session_in_event(&*txn, event.id, id).await?;
+    let slot = queries::participant_in_session(&*txn, session.id, participant_id).await?;
+    if slot.withdrawn {
+        return Err(AppError::NotFound("participant"));
+    }
+    withdraw(&*txn, slot).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Takes a participant out of the working copy: gone at once if the public never saw them,
+/// else still public until the next publication.
+pub(crate) async fn withdraw(db: &impl ConnectionTrait, slot: participant::Model) -> AppResult<()> {
+    if slot.published {
+        let mut active: participant::ActiveModel = slot.into();
+        active.withdrawn = Set(true);
+        active.update(db).await?;
+    } else {
+        sea_orm::ModelTrait::delete(slot, db).await?;
+    }
+    Ok(())
 }

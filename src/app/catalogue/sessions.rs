@@ -3,21 +3,20 @@
 
 use crate::app::AppState;
 use crate::app::catalogue::participants::ParticipantView;
-use crate::app::notification as notify;
 use crate::app::publishing;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
 use crate::db::entities::{event, session, speaker};
 use crate::db::error::StoreError;
 use crate::db::queries;
+use crate::db::queries::Edition;
 use crate::domain::changes::CalendarFacts;
 use crate::domain::local_time::TimeInput;
-use crate::domain::text::{LanguageCode, Title, WebUrl};
+use crate::domain::text::{LanguageCode, Line, Title, WebUrl, clean};
 use crate::domain::text::{MAX_QUESTIONS, Text};
 use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
 use crate::domain::zone::Zone;
 use crate::error::{AppResult, FieldErrors};
-use crate::mail::compose::SessionMail;
 use chrono::Datelike;
 use chrono::{DateTime, Utc};
 use sea_orm::ModelTrait;
@@ -32,6 +31,10 @@ pub struct NewSession {
     #[schema(value_type = String)]
     pub title: Title,
     pub kind: SessionKind,
+    /// The session type as printed, when it says more than `kind` (a label from another tool).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub kind_label: Option<Line>,
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 50000)]
     pub description: Option<Text>,
@@ -76,6 +79,11 @@ pub struct SessionChanges {
     #[schema(value_type = Option<String>)]
     pub title: Option<Title>,
     pub kind: Option<SessionKind>,
+    /// The session type as printed; null to print the kind alone. Changing `kind` without it
+    /// clears the label.
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    #[schema(value_type = Option<String>, max_length = 300)]
+    pub kind_label: Option<Option<Line>>,
     #[schema(value_type = Option<String>, max_length = 50000)]
     pub description: Option<Text>,
     #[schema(value_type = Option<Vec<String>>, max_items = 100)]
@@ -123,6 +131,14 @@ pub struct SessionView {
     pub streamed: bool,
     pub recorded: bool,
     pub status: SessionStatus,
+    /// The session type as the tool it was imported from named it, when `kind` is only the
+    /// nearest of Convene's kinds ("Long talk (45 minutes)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind_label: Option<String>,
+    /// Organisers only: whether this working copy holds changes the public will see at the
+    /// next publication (the public answer shows the published values).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unpublished_changes: Option<bool>,
     /// Raised whenever a published session changes in a way calendars show (iCalendar SEQUENCE).
     pub revision: i32,
     pub participants: Vec<ParticipantView>,
@@ -132,11 +148,17 @@ pub struct SessionView {
 }
 
 impl SessionView {
+    /// The public sees the published values; organisers see their working copy.
     pub fn new(
         model: session::Model,
         participants: Vec<ParticipantView>,
         organiser_view: bool,
     ) -> AppResult<Self> {
+        let model = if organiser_view {
+            publishing::working::working_copy(model)?
+        } else {
+            model
+        };
         Ok(SessionView {
             kind: model.kind,
             attendance: model.attendance,
@@ -147,6 +169,8 @@ impl SessionView {
                 "sessions.interpretation_languages",
             )?,
             online_url: model.online_url.filter(|_| organiser_view),
+            kind_label: model.kind_label,
+            unpublished_changes: organiser_view.then_some(model.staged.is_some()),
             id: model.id,
             title: model.title,
             description: model.description,
@@ -273,6 +297,7 @@ pub async fn insert_session(
         event_id: Set(event.id),
         title: Set(input.title.into_inner()),
         kind: Set(input.kind),
+        kind_label: Set(clean(input.kind_label)),
         description: Set(input.description.unwrap_or_default().into()),
         questions: Set(to_json(&questions)),
         starts_at: Set(starts_at),
@@ -298,11 +323,43 @@ pub async fn insert_session(
     .await?)
 }
 
+/// Creates a session: a draft, or published at once through the same gate as `POST …/publish`.
+pub async fn create_session(
+    state: &AppState,
+    event: &event::Model,
+    mut input: NewSession,
+    organiser_id: i64,
+) -> AppResult<SessionView> {
+    let wanted = input.status.unwrap_or(SessionStatus::Draft);
+    if wanted == SessionStatus::Cancelled {
+        return Err(crate::error::AppError::invalid(
+            "status",
+            "a new session is a draft or published",
+        ));
+    }
+    input.status = Some(SessionStatus::Draft);
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let mut saved = insert_session(&*txn, event, input, now).await?;
+    if wanted == SessionStatus::Published {
+        let target = session::Model {
+            status: SessionStatus::Published,
+            ..saved.clone()
+        };
+        saved = save_live(&*txn, saved, target, now).await?;
+        publishing::publication::gate_single_session(&*txn, event, saved.id, organiser_id, now)
+            .await?;
+    }
+    txn.commit().await?;
+    SessionView::new(saved, vec![], true)
+}
+
 /// Participants with their speakers, grouped by session id.
 pub async fn participants_by_session(
     db: &impl ConnectionTrait,
     event_id: i64,
     session_ids: &[i64],
+    edition: Edition,
 ) -> AppResult<HashMap<i64, Vec<ParticipantView>>> {
     let speakers: HashMap<i64, speaker::Model> = queries::speakers_of_event(db, event_id)
         .await?
@@ -310,7 +367,7 @@ pub async fn participants_by_session(
         .map(|s| (s.id, s))
         .collect();
     let mut grouped: HashMap<i64, Vec<ParticipantView>> = HashMap::new();
-    for participant in queries::participants_of_sessions(db, session_ids).await? {
+    for participant in queries::participants_of_sessions(db, session_ids, edition).await? {
         let speaker = speakers.get(&participant.speaker_id);
         grouped
             .entry(participant.session_id)
@@ -326,28 +383,28 @@ pub(crate) async fn session_view(
     model: session::Model,
     organiser_view: bool,
 ) -> AppResult<SessionView> {
-    let mut participants = participants_by_session(db, event_id, &[model.id]).await?;
+    let edition = Edition::seen_by_organiser(organiser_view);
+    let mut participants = participants_by_session(db, event_id, &[model.id], edition).await?;
     let own = participants.remove(&model.id).unwrap_or_default();
     SessionView::new(model, own, organiser_view)
 }
 
-/// Applies a partial update and raises the revision when calendars must show the change.
-pub async fn apply_session_changes(
+/// The session `base` with `changes` applied, checked but not stored.
+pub async fn with_changes(
     db: &impl ConnectionTrait,
     event: &event::Model,
-    current: session::Model,
+    base: session::Model,
     changes: SessionChanges,
-    now: DateTime<Utc>,
 ) -> AppResult<session::Model> {
     let zone = event_zone(event)?;
     let mut errors = FieldErrors::default();
     let times = match (changes.starts_at, changes.ends_at) {
-        (None, None) => Some((current.starts_at, current.ends_at)),
+        (None, None) => Some((base.starts_at, base.ends_at)),
         (starts_at, ends_at) => resolve_times(
             &mut errors,
             zone,
-            starts_at.unwrap_or(TimeInput::Instant(current.starts_at.fixed_offset())),
-            ends_at.unwrap_or(TimeInput::Instant(current.ends_at.fixed_offset())),
+            starts_at.unwrap_or(TimeInput::Instant(base.starts_at.fixed_offset())),
+            ends_at.unwrap_or(TimeInput::Instant(base.ends_at.fixed_offset())),
         ),
     };
     if let Some(questions) = &changes.questions {
@@ -356,64 +413,101 @@ pub async fn apply_session_changes(
     if let Some(room_id) = changes.room_id {
         check_room(db, &mut errors, event.id, room_id).await?;
     }
+    if changes.status == Some(SessionStatus::Draft) && publishing::working::is_public(&base) {
+        errors.add(
+            "status",
+            "the public has seen this session: cancel it rather than returning it to draft",
+        );
+    }
     let capacity = changes.capacity.map(|c| seats(&mut errors, c));
     let (starts_at, ends_at) = errors.into_value(times)?;
-
-    let before = calendar_facts(&current)?;
-    let revision = current.revision;
-    let mut active: session::ActiveModel = current.into();
+    let mut next = base;
     if let Some(title) = changes.title {
-        active.title.set_if_not_equals(title.into_inner());
+        next.title = title.into_inner();
     }
     if let Some(kind) = changes.kind {
-        active.kind.set_if_not_equals(kind);
+        if kind != next.kind {
+            // A label another tool gave belongs to the kind it was mapped to.
+            next.kind_label = None;
+        }
+        next.kind = kind;
+    }
+    if let Some(label) = changes.kind_label {
+        next.kind_label = clean(label);
     }
     if let Some(description) = changes.description {
-        active.description.set_if_not_equals(description.into());
+        next.description = description.into();
     }
     if let Some(questions) = changes.questions {
-        active.questions.set_if_not_equals(to_json(
-            &questions.iter().map(|q| q.trim()).collect::<Vec<_>>(),
-        ));
+        next.questions = to_json(&questions.iter().map(|q| q.trim()).collect::<Vec<_>>());
     }
     if let Some(attendance) = changes.attendance {
-        active.attendance.set_if_not_equals(attendance);
+        next.attendance = attendance;
     }
     if let Some(room_id) = changes.room_id {
-        active.room_id.set_if_not_equals(room_id);
+        next.room_id = room_id;
     }
     if let Some(url) = changes.online_url {
-        active
-            .online_url
-            .set_if_not_equals(url.map(WebUrl::into_inner));
+        next.online_url = url.map(WebUrl::into_inner);
     }
     if let Some(capacity) = capacity {
-        active.capacity.set_if_not_equals(capacity);
+        next.capacity = capacity;
     }
     if let Some(language) = changes.language {
-        active
-            .language
-            .set_if_not_equals(language.as_str().to_owned());
+        next.language = language.as_str().to_owned();
     }
     if let Some(languages) = changes.interpretation_languages {
-        active.interpretation_languages.set_if_not_equals(to_json(
+        next.interpretation_languages = to_json(
             &languages
                 .iter()
                 .map(LanguageCode::as_str)
                 .collect::<Vec<_>>(),
-        ));
+        );
     }
     if let Some(streamed) = changes.streamed {
-        active.streamed.set_if_not_equals(streamed);
+        next.streamed = streamed;
     }
     if let Some(recorded) = changes.recorded {
-        active.recorded.set_if_not_equals(recorded);
+        next.recorded = recorded;
     }
     if let Some(status) = changes.status {
-        active.status.set_if_not_equals(status);
+        next.status = status;
     }
-    active.starts_at.set_if_not_equals(starts_at);
-    active.ends_at.set_if_not_equals(ends_at);
+    next.starts_at = starts_at;
+    next.ends_at = ends_at;
+    Ok(next)
+}
+
+/// Stores `target`'s values as what the public sees of `current`, clears any staged copy, and
+/// raises the revision when calendars must show the change.
+pub async fn save_live(
+    db: &impl ConnectionTrait,
+    current: session::Model,
+    target: session::Model,
+    now: DateTime<Utc>,
+) -> AppResult<session::Model> {
+    let before = calendar_facts(&current)?;
+    let revision = current.revision;
+    let mut active: session::ActiveModel = current.into();
+    active.title.set_if_not_equals(target.title);
+    active.kind.set_if_not_equals(target.kind);
+    active.kind_label.set_if_not_equals(target.kind_label);
+    active.description.set_if_not_equals(target.description);
+    active.questions.set_if_not_equals(target.questions);
+    active.attendance.set_if_not_equals(target.attendance);
+    active.room_id.set_if_not_equals(target.room_id);
+    active.online_url.set_if_not_equals(target.online_url);
+    active.capacity.set_if_not_equals(target.capacity);
+    active.language.set_if_not_equals(target.language);
+    active
+        .interpretation_languages
+        .set_if_not_equals(target.interpretation_languages);
+    active.streamed.set_if_not_equals(target.streamed);
+    active.recorded.set_if_not_equals(target.recorded);
+    active.status.set_if_not_equals(target.status);
+    active.starts_at.set_if_not_equals(target.starts_at);
+    active.ends_at.set_if_not_equals(target.ends_at);
+    active.staged.set_if_not_equals(None);
     // Only values that differ count: sending the same ones again (importing the programme's
     // own export, say) leaves the session, its revision and its attendees' calendars alone.
     if !active.is_changed() {
@@ -427,13 +521,59 @@ pub async fn apply_session_changes(
     Ok(active.update(db).await?)
 }
 
+/// What an edit did: applied to a draft, or staged in a public session's working copy.
+pub enum Edit {
+    Applied(session::Model),
+    /// The working copy as it now reads; the public values are untouched.
+    Staged(session::Model),
+}
+
+/// Edits a session as organisers do: a draft changes at once; a session the public sees keeps
+/// its published values and the change waits in its working copy for the next publication.
+pub async fn edit_session(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+    current: session::Model,
+    changes: SessionChanges,
+    now: DateTime<Utc>,
+) -> AppResult<Edit> {
+    if !publishing::working::is_public(&current) {
+        let target = with_changes(db, event, current.clone(), changes).await?;
+        return Ok(Edit::Applied(save_live(db, current, target, now).await?));
+    }
+    Ok(Edit::Staged(
+        stage_changes(db, event, current, changes, now).await?,
+    ))
+}
+
+/// Records `changes` in the working copy of public session `current`; answers the working copy.
+async fn stage_changes(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+    current: session::Model,
+    changes: SessionChanges,
+    now: DateTime<Utc>,
+) -> AppResult<session::Model> {
+    let working = publishing::working::working_copy(current.clone())?;
+    let target = with_changes(db, event, working, changes).await?;
+    let staged = publishing::working::staged_column(&current, &target);
+    let mut active: session::ActiveModel = current.into();
+    active.staged.set_if_not_equals(staged.clone());
+    if active.is_changed() {
+        active.updated_at = Set(now);
+        active.update(db).await?;
+    }
+    Ok(session::Model { staged, ..target })
+}
+
 pub(crate) fn session_facts_of(active: &session::ActiveModel) -> AppResult<CalendarFacts> {
     let model: session::Model = active.clone().try_into_model()?;
     calendar_facts(&model)
 }
 
-/// Changes session `id`, tells whoever must hear of it, and answers the session with the
-/// conflicts that concern it now.
+/// Changes session `id` and answers it with the conflicts that concern it now. A draft changes
+/// at once (and making it public is publishing it, through the same gate as `POST …/publish`);
+/// a public session's change is staged for the next publication, so nobody is emailed yet.
 pub async fn update_session(
     state: &AppState,
     event: event::Model,
@@ -443,38 +583,19 @@ pub async fn update_session(
 ) -> AppResult<SessionView> {
     let txn = state.db.begin_write().await?;
     let current = queries::session_for_update(&*txn, event.id, id).await?;
-    let before = calendar_facts(&current)?;
-    let before_revision = current.revision;
-    let was_public = current.status == SessionStatus::Published;
     let now = state.clock.now();
-    let saved = apply_session_changes(&*txn, &event, current, changes, now).await?;
-    // Making a session public by PATCH is publishing it: the same gate as `POST …/publish`
-    // (no error-level conflict concerning it), and a version is recorded.
-    if !was_public && saved.status == SessionStatus::Published {
-        let report = publishing::conflicts::conflicts_in(&*txn, &event).await?;
-        publishing::conflicts::refuse_blocking(
-            report
-                .conflicts
-                .iter()
-                .filter(|c| c.session_ids.contains(&id)),
-        )?;
-        let publisher = publishing::versions::publisher_email(&*txn, organiser_id).await?;
-        publishing::versions::record_version(&*txn, &event, publisher, now).await?;
-    }
-    // A new revision means people holding the published entry must hear of it, in this same
-    // transaction: the change and its emails commit together or not at all.
-    if saved.revision > before_revision {
-        let after = calendar_facts(&saved)?;
-        let kind = if after.status == SessionStatus::Cancelled {
-            SessionMail::Cancel
-        } else {
-            SessionMail::Update(before.changes_to(&after))
-        };
-        notify::session_changed(&*txn, state, &event, &saved, kind, now).await?;
-    }
+    let saved = match edit_session(&*txn, &event, current, changes, now).await? {
+        Edit::Staged(working) => working,
+        Edit::Applied(saved) => {
+            if saved.status == SessionStatus::Published {
+                publishing::publication::gate_single_session(&*txn, &event, id, organiser_id, now)
+                    .await?;
+            }
+            saved
+        }
+    };
     let mut view = session_view(&*txn, event.id, saved, true).await?;
     txn.commit().await?;
-    state.mail_queued();
     let report = crate::app::publishing::conflicts::conflicts_of(state, &event).await?;
     view.conflicts = Some(
         report
@@ -486,29 +607,26 @@ pub async fn update_session(
     Ok(view)
 }
 
-/// Deletes session `id`; everyone it was sent to gets a cancellation.
-pub async fn delete_session(state: &AppState, event: event::Model, id: i64) -> AppResult<()> {
+/// Deletes draft session `id`. A session the public has seen is not deleted: its cancellation
+/// is staged (answered as its working copy) and announced by the next publication.
+pub async fn delete_session(
+    state: &AppState,
+    event: event::Model,
+    id: i64,
+) -> AppResult<Option<SessionView>> {
     let txn = state.db.begin_write().await?;
     let doomed = queries::session_for_update(&*txn, event.id, id).await?;
-    // Whoever holds a published entry gets a cancellation before the session disappears.
-    if doomed.status == SessionStatus::Published {
-        let cancelled = session::Model {
-            revision: doomed.revision + 1,
-            status: SessionStatus::Cancelled,
-            ..doomed.clone()
+    if publishing::working::is_public(&doomed) {
+        let cancel = SessionChanges {
+            status: Some(SessionStatus::Cancelled),
+            ..Default::default()
         };
-        notify::session_changed(
-            &*txn,
-            state,
-            &event,
-            &cancelled,
-            SessionMail::Cancel,
-            state.clock.now(),
-        )
-        .await?;
+        let working = stage_changes(&*txn, &event, doomed, cancel, state.clock.now()).await?;
+        let view = session_view(&*txn, event.id, working, true).await?;
+        txn.commit().await?;
+        return Ok(Some(view));
     }
     doomed.delete(&*txn).await?;
     txn.commit().await?;
-    state.mail_queued();
-    Ok(())
+    Ok(None)
 }

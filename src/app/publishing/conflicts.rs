@@ -2,8 +2,10 @@
 //! from the pure checks in `domain::conflicts`.
 
 use crate::app::AppState;
+use crate::app::publishing::working::working_copy;
 use crate::db::entities::{event, participant, session, speaker};
 use crate::db::queries;
+use crate::db::queries::Edition;
 use crate::domain::conflicts::{
     Conflict, Elsewhere, EventFacts, RoomFacts, SessionFacts, Severity, SlotFacts, find_conflicts,
 };
@@ -55,11 +57,16 @@ pub async fn conflicts_in(
             )
         })
         .collect();
+    // The programme as it will be once published: every session's working copy.
     let sessions: Vec<session::Model> = queries::sessions_of_event(db, event.id, true)
         .await?
         .into_iter()
-        .filter(|s| s.status != SessionStatus::Cancelled)
-        .collect();
+        .map(working_copy)
+        .filter(|s| {
+            s.as_ref()
+                .map_or(true, |s| s.status != SessionStatus::Cancelled)
+        })
+        .collect::<AppResult<_>>()?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
     let speakers: HashMap<i64, speaker::Model> = queries::speakers_of_event(db, event.id)
         .await?
@@ -67,7 +74,7 @@ pub async fn conflicts_in(
         .map(|s| (s.id, s))
         .collect();
     let mut slots = Vec::new();
-    for p in queries::participants_of_sessions(db, &ids).await? {
+    for p in queries::participants_of_sessions(db, &ids, Edition::Working).await? {
         let Some(person) = speakers.get(&p.speaker_id) else {
             continue;
         };
@@ -160,74 +167,25 @@ pub async fn conflicts_in(
     })
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Published {
-    /// The draft sessions this publication made public.
-    pub published: Vec<i64>,
-    /// Warnings remain visible to organisers but do not block.
-    pub warnings: usize,
-    /// The programme version now public (a new one only if something changed).
-    pub version: Option<i32>,
-    /// What this publication changed in the public programme.
-    pub changes: Vec<crate::domain::versions::SessionChange>,
-}
-
-/// Refuses with 409, listing them, when error-level conflicts remain among `conflicts`.
-pub fn refuse_blocking<'a>(conflicts: impl Iterator<Item = &'a Conflict>) -> AppResult<()> {
+/// Refuses with 409, listing them, when error-level conflicts remain among `conflicts` that
+/// the organiser did not acknowledge.
+pub fn refuse_blocking<'a>(
+    conflicts: impl Iterator<Item = &'a Conflict>,
+    acknowledged: &[String],
+) -> AppResult<()> {
     let blocking: Vec<&Conflict> = conflicts
         .filter(|c| c.severity == Severity::Error)
+        .filter(|c| !acknowledged.contains(&c.id))
         .collect();
     if blocking.is_empty() {
         return Ok(());
     }
     Err(crate::error::AppError::Conflict {
         detail: format!(
-            "{} error-level conflicts must be solved before publishing",
+            "{} error-level conflicts must be solved (or acknowledged by id) before publishing",
             blocking.len()
         ),
         field: None,
         extra: Some(serde_json::json!({ "conflicts": blocking })),
-    })
-}
-
-/// Publishes every draft session of the event, unless error-level conflicts remain (409,
-/// listing them), and records the new version of the programme.
-pub async fn publish(state: &AppState, event_id: i64, publisher_id: i64) -> AppResult<Published> {
-    let txn = state.db.begin_write().await?;
-    let event = queries::event_for_update(&*txn, event_id).await?;
-    let report = conflicts_of(state, &event).await?;
-    refuse_blocking(report.conflicts.iter())?;
-    let drafts: Vec<i64> = queries::sessions_of_event(&*txn, event.id, true)
-        .await?
-        .into_iter()
-        .filter(|s| s.status == SessionStatus::Draft)
-        .map(|s| s.id)
-        .collect();
-    session::Entity::update_many()
-        .col_expr(
-            session::Column::Status,
-            sea_orm::sea_query::Expr::value(SessionStatus::Published),
-        )
-        .col_expr(
-            session::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(state.clock.now()),
-        )
-        .filter(session::Column::Id.is_in(drafts.clone()))
-        .exec(&*txn)
-        .await?;
-    let publisher = crate::app::publishing::versions::publisher_email(&*txn, publisher_id).await?;
-    let (version, changes) = crate::app::publishing::versions::record_version(
-        &*txn,
-        &event,
-        publisher,
-        state.clock.now(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Published {
-        published: drafts,
-        warnings: report.warnings,
-        version,
-        changes,
     })
 }

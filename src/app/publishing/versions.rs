@@ -3,8 +3,10 @@
 //! `GET /api/v1/events/{slug}/versions`, `.../versions/{number}`, `.../changelog?from=&to=`.
 
 use crate::app::AppState;
+use crate::app::publishing::working::working_copy;
 use crate::db::entities::{event, programme_version as version, user};
 use crate::db::queries;
+use crate::db::queries::Edition;
 use crate::domain::versions::{
     SessionChange, SessionSnapshot, Snapshot, SpeakerSnapshot, changelog,
 };
@@ -26,11 +28,39 @@ pub async fn current_snapshot(
     db: &impl ConnectionTrait,
     event: &event::Model,
 ) -> AppResult<Snapshot> {
+    snapshot_of(db, event, Edition::Published).await
+}
+
+/// The programme as the organisers' working copy would publish it (drafts included).
+pub async fn working_snapshot(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+) -> AppResult<Snapshot> {
+    snapshot_of(db, event, Edition::Working).await
+}
+
+async fn snapshot_of(
+    db: &impl ConnectionTrait,
+    event: &event::Model,
+    edition: Edition,
+) -> AppResult<Snapshot> {
     let sessions: Vec<_> = queries::sessions_of_event(db, event.id, true)
         .await?
         .into_iter()
-        .filter(|s| s.status != SessionStatus::Draft)
-        .collect();
+        .map(|s| match edition {
+            Edition::Working => working_copy(s).map(|mut s| {
+                if s.status == SessionStatus::Draft {
+                    s.status = SessionStatus::Published;
+                }
+                s
+            }),
+            Edition::Published => Ok(s),
+        })
+        .filter(|s| {
+            s.as_ref()
+                .map_or(true, |s| s.status != SessionStatus::Draft)
+        })
+        .collect::<AppResult<_>>()?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
     let rooms: HashMap<i64, String> = queries::rooms_of_event(db, event.id)
         .await?
@@ -43,7 +73,7 @@ pub async fn current_snapshot(
         .map(|s| (s.id, s.name))
         .collect();
     let mut speakers: HashMap<i64, Vec<SpeakerSnapshot>> = HashMap::new();
-    for p in queries::participants_of_sessions(db, &ids).await? {
+    for p in queries::participants_of_sessions(db, &ids, edition).await? {
         speakers
             .entry(p.session_id)
             .or_default()
@@ -72,6 +102,20 @@ pub async fn current_snapshot(
     })
 }
 
+fn to_json_text(ids: &[String]) -> AppResult<String> {
+    serde_json::to_string(ids).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The conflict ids acknowledged when `model` was published.
+pub(crate) fn read_acknowledged(model: &version::Model) -> AppResult<Vec<String>> {
+    serde_json::from_str(&model.acknowledged).map_err(|e| {
+        AppError::Internal(anyhow::anyhow!(
+            "unreadable acknowledgements of programme version {}: {e}",
+            model.id
+        ))
+    })
+}
+
 pub(crate) fn read_snapshot(model: &version::Model) -> AppResult<Snapshot> {
     serde_json::from_str(&model.snapshot).map_err(|e| {
         AppError::Internal(anyhow::anyhow!(
@@ -92,12 +136,29 @@ pub(crate) async fn versions_of(
         .await?)
 }
 
+/// The conflicts the latest version was published despite (each version records them all).
+pub async fn acknowledged_before(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+) -> AppResult<Vec<String>> {
+    match version::Entity::find()
+        .filter(version::Column::EventId.eq(event_id))
+        .order_by_desc(version::Column::Number)
+        .one(db)
+        .await?
+    {
+        Some(latest) => read_acknowledged(&latest),
+        None => Ok(vec![]),
+    }
+}
+
 /// Records a new version if the public programme differs from the last one. Returns the
 /// version now current (None before the first publication) and what changed.
 pub async fn record_version(
     db: &impl ConnectionTrait,
     event: &event::Model,
     publisher: Option<String>,
+    acknowledged: &[String],
     now: DateTime<Utc>,
 ) -> AppResult<(Option<i32>, Vec<SessionChange>)> {
     let last = version::Entity::find()
@@ -121,6 +182,7 @@ pub async fn record_version(
         published_at: Set(now),
         published_by: Set(publisher),
         snapshot: Set(serde_json::to_string(&current).map_err(|e| AppError::Internal(e.into()))?),
+        acknowledged: Set(to_json_text(acknowledged)?),
         ..Default::default()
     }
     .insert(db)
@@ -140,6 +202,8 @@ pub struct VersionSummary {
     pub number: i32,
     pub published_at: DateTime<Utc>,
     pub published_by: Option<String>,
+    /// The error-level conflicts the publisher acknowledged to publish this version.
+    pub acknowledged: Vec<String>,
     pub sessions: usize,
     /// How many sessions were added, changed or removed since the version before.
     pub changes: usize,
@@ -150,6 +214,8 @@ pub struct VersionView {
     pub number: i32,
     pub published_at: DateTime<Utc>,
     pub published_by: Option<String>,
+    /// The error-level conflicts the publisher acknowledged to publish this version.
+    pub acknowledged: Vec<String>,
     pub programme: Snapshot,
 }
 
@@ -164,6 +230,36 @@ pub(crate) async fn version_number(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("programme version"))
+}
+
+/// Every version of the event's programme, oldest first, with how much each one changed.
+pub async fn version_summaries(state: &AppState, event_id: i64) -> AppResult<Vec<VersionSummary>> {
+    let mut previous = Snapshot::default();
+    let mut items = Vec::new();
+    for model in versions_of(&state.db.conn, event_id).await? {
+        let snapshot = read_snapshot(&model)?;
+        items.push(VersionSummary {
+            number: model.number,
+            published_at: model.published_at,
+            acknowledged: read_acknowledged(&model)?,
+            sessions: snapshot.sessions.len(),
+            changes: changelog(&previous, &snapshot).len(),
+            published_by: model.published_by,
+        });
+        previous = snapshot;
+    }
+    Ok(items)
+}
+
+pub async fn version_view(state: &AppState, event_id: i64, number: i32) -> AppResult<VersionView> {
+    let model = version_number(&state.db.conn, event_id, number).await?;
+    Ok(VersionView {
+        programme: read_snapshot(&model)?,
+        acknowledged: read_acknowledged(&model)?,
+        number: model.number,
+        published_at: model.published_at,
+        published_by: model.published_by,
+    })
 }
 
 #[derive(Serialize, ToSchema)]

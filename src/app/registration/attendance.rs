@@ -172,9 +172,15 @@ pub async fn decide_seat(
             active.status = Set(SeatStatus::Confirmed);
             active.updated_at = Set(now);
             active.update(&*txn).await?;
-            let facts =
-                crate::app::notification::session_facts(&*txn, state, &event, &session, true)
-                    .await?;
+            let facts = crate::app::notification::session_facts(
+                &*txn,
+                state,
+                &event,
+                &session,
+                true,
+                crate::db::queries::Edition::Published,
+            )
+            .await?;
             invite_to_seat(&*txn, state, &event, &facts, &session, &model, seat_id).await?;
         }
         SeatAction::Cancel if seat.status != SeatStatus::Cancelled => {

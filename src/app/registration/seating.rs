@@ -76,7 +76,15 @@ impl PublishedProgramme {
     ) -> AppResult<Self> {
         let published = queries::sessions_of_event(db, event.id, false).await?;
         // One read of speakers, participants and rooms for all the sessions, not one per session.
-        let facts = notify::sessions_facts(db, state, &event, &published, true).await?;
+        let facts = notify::sessions_facts(
+            db,
+            state,
+            &event,
+            &published,
+            true,
+            crate::db::queries::Edition::Published,
+        )
+        .await?;
         Ok(PublishedProgramme {
             event,
             published,

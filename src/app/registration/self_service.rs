@@ -165,7 +165,15 @@ pub async fn update_by_token(
             }
         };
         if status == SeatStatus::Confirmed {
-            let facts = notify::session_facts(&*txn, &state, &event, session, true).await?;
+            let facts = notify::session_facts(
+                &*txn,
+                &state,
+                &event,
+                session,
+                true,
+                crate::db::queries::Edition::Published,
+            )
+            .await?;
             invite_to_seat(&*txn, &state, &event, &facts, session, &model, seat.id).await?;
         }
     }

@@ -82,7 +82,15 @@ pub(crate) async fn promote_waitlist(
         .order_by_asc(attendance::Column::Id)
         .all(db)
         .await?;
-    let facts = notify::session_facts(db, state, event, session, true).await?;
+    let facts = notify::session_facts(
+        db,
+        state,
+        event,
+        session,
+        true,
+        crate::db::queries::Edition::Published,
+    )
+    .await?;
     for seat in waiting {
         if free <= 0 {
             break;
@@ -129,7 +137,15 @@ pub async fn release_seat(
     let session = queries::session_for_update(db, event.id, seat.session_id).await?;
     let mut freed = None;
     if seat.status == SeatStatus::Confirmed && session.status == SessionStatus::Published {
-        let facts = notify::session_facts(db, state, event, &session, false).await?;
+        let facts = notify::session_facts(
+            db,
+            state,
+            event,
+            &session,
+            false,
+            crate::db::queries::Edition::Published,
+        )
+        .await?;
         let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
         notify::mail_attendee(db, state, event, &facts, model, SessionMail::Cancel, key).await?;
         if seat.mode == Mode::OnSite {

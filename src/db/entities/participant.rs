@@ -18,6 +18,11 @@ pub struct Model {
     pub status_changed_at: DateTimeUtc,
     pub note: Option<String>,
     pub created_at: DateTimeUtc,
+    /// False until the programme is next published (added to a session the public already sees).
+    pub published: bool,
+    /// Removed by an organiser from a public session: gone from the working copy, still public
+    /// until the next publication.
+    pub withdrawn: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub published_by: Option<String>,
     /// JSON of `domain::versions::Snapshot`.
     pub snapshot: String,
+    /// JSON list of the conflict ids the publisher acknowledged to publish this version.
+    pub acknowledged: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,13 @@ pub struct Model {
     pub revision: i32,
     /// Identifier in exchanged schedules (frab `guid`); derived from the id when not imported.
     pub guid: Option<String>,
+    /// The session type as another tool named it, when it differs from `kind` (an import's
+    /// "Long talk (45 minutes)"); shown beside the kind.
+    pub kind_label: Option<String>,
+    /// The organisers' working copy of a public session: JSON of
+    /// `app::publishing::working::WorkingValues`, applied by the next publication. The other
+    /// columns keep what the public sees until then.
+    pub staged: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

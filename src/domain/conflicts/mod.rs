@@ -36,6 +36,9 @@ pub enum Severity {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Conflict {
+    /// Stable while the same rule concerns the same sessions and people, so that an organiser
+    /// can acknowledge it when publishing (`speaker_overlap:3+5:2`).
+    pub id: String,
     pub kind: ConflictKind,
     pub severity: Severity,
     pub session_ids: Vec<i64>,
@@ -108,7 +111,13 @@ fn conflict(
     fr: String,
     en: String,
 ) -> Conflict {
+    let joined = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join("+");
+    let name = serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     Conflict {
+        id: format!("{name}:{}:{}", joined(&sessions), joined(&speakers)),
         kind,
         severity,
         session_ids: sessions,

@@ -113,11 +113,15 @@ pub(super) fn session_from_frab(
         .guid
         .filter(|g| uuid::Uuid::parse_str(g).is_ok())
         .unwrap_or_else(|| derived_guid(&format!("import:{title}:{starts_at}")));
+    let label = event.kind.as_deref().map(str::trim).unwrap_or_default();
+    let kind = SessionKind::nearest(label);
+    // Kept to be shown beside the kind when it says more than the kind's own name.
+    let kind_label =
+        (!label.is_empty() && !label.eq_ignore_ascii_case(kind.as_str())).then(|| label.to_owned());
     Some(SessionEntry {
         id: event.id.unwrap_or(0),
-        kind: SessionKind::nearest(event.kind.as_deref().unwrap_or_default())
-            .as_str()
-            .to_owned(),
+        kind: kind.as_str().to_owned(),
+        kind_label,
         attendance: if room.is_some() { "on_site" } else { "virtual" }.into(),
         room,
         ends_at,

@@ -30,7 +30,7 @@ pub fn to_frab_json(schedule: &Schedule, version: &str) -> Value {
                     "title": s.title,
                     "subtitle": "",
                     "track": s.kind,
-                    "type": s.kind,
+                    "type": s.kind_label.as_deref().unwrap_or(&s.kind),
                     "language": s.language,
                     "abstract": s.description,
                     "description": s.questions.join("\n"),

@@ -85,7 +85,11 @@ pub fn to_frab_xml(schedule: &Schedule, version: &str) -> Result<String, std::io
             text_element(&mut writer, "room", &p.room)?;
             text_element(&mut writer, "title", &s.title)?;
             text_element(&mut writer, "subtitle", "")?;
-            text_element(&mut writer, "type", &s.kind)?;
+            text_element(
+                &mut writer,
+                "type",
+                s.kind_label.as_deref().unwrap_or(&s.kind),
+            )?;
             text_element(&mut writer, "date", &rfc3339(&p.local_start))?;
             text_element(
                 &mut writer,

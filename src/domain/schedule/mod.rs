@@ -62,6 +62,9 @@ pub struct SessionEntry {
     pub id: i64,
     pub title: String,
     pub kind: String,
+    /// The type as the file named it, when that is more than `kind` ("Long talk (45 minutes)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_label: Option<String>,
     pub attendance: String,
     /// None for sessions held online only.
     #[serde(default)]
@@ -254,6 +257,7 @@ pub(crate) fn sample() -> Schedule {
                 id: 1,
                 title: "Consultation mechanisms".into(),
                 kind: "workshop".into(),
+                kind_label: None,
                 attendance: "on_site".into(),
                 room: Some("Salle A".into()),
                 starts_at: at("2019-06-25T08:30:00Z"),
@@ -269,6 +273,7 @@ pub(crate) fn sample() -> Schedule {
                 id: 2,
                 title: "Online follow-up".into(),
                 kind: "dialogue".into(),
+                kind_label: None,
                 attendance: "virtual".into(),
                 room: None,
                 starts_at: at("2019-06-26T13:00:00Z"),

@@ -331,3 +331,50 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+impl TestApp {
+    /// Publishes the staged changes of these sessions at once (the urgent path), as the
+    /// administrator, insisting on success; returns the publication.
+    pub async fn publish_sessions(&self, slug: &str, sessions: &[i64]) -> Value {
+        success(
+            self.post_json(
+                &format!("/api/v1/events/{slug}/publish"),
+                Some(&self.admin_token),
+                json!({ "sessions": sessions }),
+            )
+            .await,
+        )
+        .await
+    }
+}
+
+impl TestApp {
+    /// Publishes the whole working copy as an organiser of an imported schedule does: the
+    /// error-level conflicts the refusal lists (rooms and links a file cannot carry) are
+    /// acknowledged by id. Returns the publication.
+    pub async fn publish_acknowledging(&self, slug: &str) -> Value {
+        let path = format!("/api/v1/events/{slug}/publish");
+        let first = self
+            .post_json(&path, Some(&self.admin_token), json!({}))
+            .await;
+        if first.status() != StatusCode::CONFLICT {
+            return success(first).await;
+        }
+        let refused = body(first).await;
+        let ids: Vec<&str> = refused["conflicts"]
+            .as_array()
+            .expect("a refusal lists its conflicts")
+            .iter()
+            .map(|c| c["id"].as_str().expect("each conflict has an id"))
+            .collect();
+        success(
+            self.post_json(
+                &path,
+                Some(&self.admin_token),
+                json!({ "acknowledge": ids }),
+            )
+            .await,
+        )
+        .await
+    }
+}
