@@ -65,6 +65,7 @@ const DOCS_PAGE: &str = r#"<!DOCTYPE html>
 pub fn build_app(state: AppState) -> Router {
     let state = HttpState::new(state);
     let (api, openapi) = api::router(&state).split_for_parts();
+    let openapi = api::document::complete(openapi);
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)

@@ -18,11 +18,10 @@ use utoipa::IntoParams;
 pub struct ProgrammeQuery {
     /// Zones to print every session in (repeatable, at most 10); default: the event's display zones.
     #[serde(default)]
-    #[param(value_type = Vec<String>, example = "Asia/Tokyo", max_items = 10)]
+    #[param(max_items = 10)]
     pub tz: Vec<Zone>,
     /// `fr` or `en`; default: the event's language.
     #[serde(default)]
-    #[param(value_type = Option<String>)]
     pub lang: Option<UiLanguage>,
 }
 

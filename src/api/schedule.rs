@@ -44,6 +44,7 @@ pub async fn schedule_json(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Report what would change without writing anything.
     #[serde(default)]
@@ -51,7 +52,8 @@ pub struct ImportQuery {
 }
 
 #[utoipa::path(post, path = "/api/v1/events/{slug}/import", tag = "programme", params(("slug" = String, Path), ImportQuery),
-    request_body(content = String, description = "schedule.xml (application/xml) or schedule.json (application/json)"),
+    request_body(content((String = "application/xml"), (Object = "application/json")),
+        description = "A frab or pentabarf schedule.xml, a frab/pretalx/c3voc schedule.json, or Convene's own export"),
     security(("bearer" = [])),
     responses((status = 200, body = ImportReport), (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn import(

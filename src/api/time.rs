@@ -23,15 +23,11 @@ use crate::http::extract::ApiQuery;
 #[into_params(parameter_in = Query)]
 pub struct ConvertQuery {
     /// An instant with offset, or a local date-time read in `from`.
-    #[param(value_type = String, example = "2021-12-07T16:00")]
     pub at: TimeInput,
-    #[param(value_type = Option<String>, example = "Europe/Istanbul")]
     pub from: Option<Zone>,
     /// Target zones (repeatable).
     #[serde(default)]
-    #[param(value_type = Vec<String>, example = "America/Toronto")]
     pub to: Vec<Zone>,
-    #[param(value_type = Option<String>)]
     pub lang: Option<UiLanguage>,
 }
 
@@ -121,7 +117,6 @@ pub struct SlotQuery {
     pub step: Option<i64>,
     /// How many slots to return (default 10, at most 100).
     pub limit: Option<usize>,
-    #[param(value_type = Option<String>)]
     pub lang: Option<UiLanguage>,
 }
 

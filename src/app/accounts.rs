@@ -9,11 +9,10 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
-    #[schema(value_type = String)]
     pub email: Email,
-    #[schema(value_type = String)]
     pub name: Title,
     /// At least 8 characters.
+    #[schema(min_length = 8, max_length = 1000)]
     pub password: String,
     #[serde(default)]
     pub is_admin: bool,
@@ -127,10 +126,10 @@ pub async fn upsert_account(
 
 /// An administrator creates an account.
 pub async fn create_user(state: &AppState, input: NewUser) -> AppResult<UserView> {
-    if input.password.chars().count() < 8 {
+    if !(8..=1000).contains(&input.password.chars().count()) {
         return Err(AppError::invalid(
             "password",
-            "must be at least 8 characters long",
+            "must be 8 to 1000 characters long",
         ));
     }
     let taken = user::Entity::find()

@@ -20,7 +20,6 @@ use utoipa::ToSchema;
 pub struct Programme {
     pub slug: String,
     pub title: String,
-    #[schema(value_type = String, example = "Europe/Istanbul")]
     pub timezone: Zone,
     pub lang: UiLanguage,
     /// The zones of this rendering; on-site sessions may show only the venue's.

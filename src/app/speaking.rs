@@ -141,7 +141,6 @@ pub enum Decision {
 pub struct Answer {
     pub decision: Decision,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 50000)]
     pub note: Option<Text>,
     /// JSON: when the speaker can take part during the event, in their own zone.
     #[serde(default)]

@@ -155,7 +155,7 @@ impl FromStr for Email {
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
         let trimmed = raw.trim();
         // The parser accepts display-name forms ("A <a@b>"); we want a bare mailbox only.
-        let bare = !trimmed.contains(['<', '>', ' ', '\r', '\n']);
+        let bare = !trimmed.contains(['<', '>', ' ', '\r', '\n']) && trimmed.len() <= 254;
         match email_address::EmailAddress::from_str(trimmed) {
             Ok(parsed) if bare && parsed.domain().contains('.') => Ok(Email(trimmed.to_owned())),
             _ => Err(format!("'{raw}' is not a valid email address")),
@@ -183,6 +183,10 @@ impl FromStr for WebUrl {
     type Err = String;
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
         match url::Url::parse(raw.trim()) {
+            // Counted as stored (normalised: `http://0/` becomes `http://0.0.0.0/`).
+            Ok(url) if url.as_str().chars().count() > 2000 => {
+                Err("must be at most 2000 characters long".into())
+            }
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
                 Ok(WebUrl(url.into()))
             }

@@ -149,7 +149,6 @@ mod tests {
 pub struct DisplayZone {
     #[schema(example = "Izmir")]
     pub label: String,
-    #[schema(value_type = String, example = "Europe/Istanbul")]
     pub timezone: Zone,
     /// Shown instead of the tz database's abbreviation, e.g. "TRT" where it only knows "+03".
     #[serde(default)]

@@ -17,54 +17,64 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<mime::Mime>().ok())
-            .is_some_and(|mime| {
-                mime.type_() == "application"
-                    && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
-            });
-        if !is_json {
-            return Err(AppError::UnsupportedMediaType(
-                "send the body as JSON with Content-Type: application/json",
-            ));
-        }
-        let bytes =
-            Bytes::from_request(request, state)
-                .await
-                .map_err(|rejection| match rejection.status() {
-                    axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                        AppError::PayloadTooLarge(rejection.body_text())
-                    }
-                    _ => AppError::BadRequest(rejection.body_text()),
-                })?;
-        parse_json(&bytes).map(ApiJson)
+        refuse_unless_json(&request)?;
+        parse_json(&body_bytes(request, state).await?).map(ApiJson)
     }
 }
 
-/// A JSON body that may be left out entirely (a bare `POST`), which reads as `T::default()`.
+fn refuse_unless_json(request: &Request) -> Result<(), AppError> {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<mime::Mime>().ok())
+        .is_some_and(|mime| {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        });
+    if is_json {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(
+            "send the body as JSON with Content-Type: application/json",
+        ))
+    }
+}
+
+async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                AppError::PayloadTooLarge(rejection.body_text())
+            }
+            _ => AppError::BadRequest(rejection.body_text()),
+        })
+}
+
+/// A JSON body that may be left out entirely (a bare `POST`) or be `null`, either of which
+/// reads as `T::default()`.
 pub struct OptionalApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if request.headers().contains_key(header::CONTENT_TYPE) {
-            return ApiJson::from_request(request, state)
-                .await
-                .map(|ApiJson(value)| OptionalApiJson(value));
+        let typed = request.headers().contains_key(header::CONTENT_TYPE);
+        if typed {
+            refuse_unless_json(&request)?;
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
-        if !bytes.is_empty() {
+        let bytes = body_bytes(request, state).await?;
+        let trimmed = bytes.trim_ascii();
+        if trimmed.is_empty() || trimmed == b"null" {
+            return Ok(OptionalApiJson(T::default()));
+        }
+        if !typed {
             return Err(AppError::UnsupportedMediaType(
                 "send the body as JSON with Content-Type: application/json",
             ));
         }
-        Ok(OptionalApiJson(T::default()))
+        parse_json(&bytes).map(OptionalApiJson)
     }
 }
 
@@ -72,48 +82,38 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalA
 /// No text may carry a control character but tab, CR and LF (a NUL cannot even be stored on
 /// PostgreSQL); single-line texts refuse those three as well, in their own types.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    if has_escaped_control(bytes) {
-        refuse_controls_in(bytes)?;
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
-    deserializer
-        .end()
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
-    Ok(value)
-}
-
-/// Whether the JSON text may hold a control character: raw ones are malformed JSON anyway, so
-/// only the `\u00XX` escapes need a look (the slow path below runs only then).
-fn has_escaped_control(bytes: &[u8]) -> bool {
-    bytes.windows(6).any(|w| {
-        w[0] == b'\\'
-            && w[1] == b'u'
-            && w[2] == b'0'
-            && w[3] == b'0'
-            && matches!(
-                (w[4], w[5].to_ascii_lowercase()),
-                (b'0' | b'1', _) | (b'7', b'f')
-            )
-    })
-}
-
-/// Names the first text holding a forbidden control character, by its JSON path.
-fn refuse_controls_in(bytes: &[u8]) -> Result<(), AppError> {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-        // Unreadable: the typed parse that follows says why.
-        return Ok(());
-    };
-    match controlled_text(&value, String::new()) {
-        Some(path) => Err(AppError::invalid(
-            if path.is_empty() {
-                "body".to_owned()
-            } else {
-                path
-            },
+    // Every body Convene reads is an object (serde would also take an array for a struct).
+    if !value.is_object() {
+        return Err(AppError::invalid("body", "must be a JSON object"));
+    }
+    if let Some(path) = controlled_text(&value, String::new()) {
+        return Err(AppError::invalid(
+            path,
             "contains a control character (only tab and line breaks are allowed in texts)",
-        )),
-        None => Ok(()),
+        ));
+    }
+    whole_numbers_as_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(json_error)
+}
+
+/// JSON does not tell 4 from 4.0 (RFC 8259 §6); serde's integers take only the first form, so
+/// a whole number written with a fraction becomes an integer before the typed parse.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64() {
+                // Exactly representable range of i64 in f64, and no fraction.
+                if float.fract() == 0.0 && float.abs() < 9.0e15 {
+                    *value = Value::from(float as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -231,6 +231,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         refuse_encoded_controls(query, "query")?;
+        // `?lang=` would read as no `lang` at all: a parameter is given a value or left out.
+        if let Some((name, _)) =
+            form_urlencoded::parse(query.as_bytes()).find(|(_, v)| v.is_empty())
+        {
+            return Err(AppError::invalid(
+                name.into_owned(),
+                "is empty: give it a value or leave the parameter out",
+            ));
+        }
         let deserializer =
             serde_html_form::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)

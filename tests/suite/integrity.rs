@@ -450,3 +450,103 @@ async fn a_programme_read_in_hundreds_of_zones_is_refused() {
     );
     assert_eq!(app.get(&path).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_api_document_states_every_operation_its_errors_and_the_import_as_served() {
+    let app = spawn_app().await;
+    let document = success(app.get("/api/openapi.json").await).await;
+    let mut operations = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let name = format!("{method} {path}");
+            assert!(
+                operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name} has no summary"
+            );
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let types: Vec<&String> = response["content"]
+                        .as_object()
+                        .map(|c| c.keys().collect())
+                        .unwrap_or_default();
+                    assert_eq!(types, vec!["application/problem+json"], "{name} {status}");
+                }
+            }
+            if operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty())
+            {
+                for status in ["401", "403"] {
+                    assert!(
+                        operation["responses"].get(status).is_some(),
+                        "{name} {status}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations > 60, "{operations} operations");
+    let import = &document["paths"]["/api/v1/events/{slug}/import"]["post"];
+    let types: Vec<&String> = import["requestBody"]["content"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(types, vec!["application/json", "application/xml"]);
+    let dry_run = import["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "dry_run")
+        .unwrap();
+    assert_eq!(dry_run["in"], "query");
+    assert_ne!(dry_run["required"], true);
+}
+
+#[tokio::test]
+async fn json_numbers_mean_what_json_says_and_bodies_are_objects() {
+    let app = spawn_app().await;
+    app.create("/api/v1/events", event_payload("sfax-2019"))
+        .await;
+    // JSON does not tell 40 from 40.0.
+    let room = app
+        .create(
+            "/api/v1/events/sfax-2019/rooms",
+            serde_json::json!({"name": "Salle des fêtes", "capacity": 40.0}),
+        )
+        .await;
+    assert_eq!(room["capacity"], 40);
+    let fractional = app
+        .post_json(
+            "/api/v1/events/sfax-2019/rooms",
+            Some(&app.admin_token),
+            serde_json::json!({"name": "Annexe", "capacity": 40.5}),
+        )
+        .await;
+    assert_problem(
+        fractional,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("capacity"),
+    )
+    .await;
+    // serde would read a struct from an array; a body is an object.
+    let array = app
+        .patch_json(
+            &format!("/api/v1/events/sfax-2019/rooms/{}", room["id"]),
+            Some(&app.admin_token),
+            serde_json::json!([null, null]),
+        )
+        .await;
+    assert_problem(array, StatusCode::UNPROCESSABLE_ENTITY, Some("body")).await;
+    // An empty query value is refused rather than read as "not given".
+    let empty = app.get("/api/v1/events/sfax-2019/programme?lang=").await;
+    assert_problem(empty, StatusCode::UNPROCESSABLE_ENTITY, Some("lang")).await;
+    let negative = app
+        .get_as(
+            &app.admin_token,
+            "/api/v1/events/sfax-2019/changelog?to=-2147483648",
+        )
+        .await;
+    assert_problem(negative, StatusCode::UNPROCESSABLE_ENTITY, Some("to")).await;
+}

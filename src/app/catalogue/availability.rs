@@ -21,9 +21,7 @@ const MAX_WINDOWS: usize = 100;
 #[serde(deny_unknown_fields)]
 pub struct WindowInput {
     /// Local time in the owner's zone (`2021-12-07T09:00`) or an instant with offset.
-    #[schema(value_type = String, example = "2021-12-07T09:00")]
     pub starts_at: TimeInput,
-    #[schema(value_type = String, example = "2021-12-07T18:00")]
     pub ends_at: TimeInput,
 }
 

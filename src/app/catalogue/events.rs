@@ -26,58 +26,45 @@ use utoipa::ToSchema;
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
-    #[schema(value_type = String)]
     pub title: Title,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub author: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub url: Option<WebUrl>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 50000)]
     pub summary: Option<Text>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEvent {
-    #[schema(value_type = String, example = "izmir-2021")]
     pub slug: Slug,
-    #[schema(value_type = String)]
     pub title: Title,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 50000)]
     pub description: Option<Text>,
     pub kind: EventKind,
     pub attendance: AttendanceMode,
     /// The home zone: local times typed for this event are read in it.
-    #[schema(value_type = String, example = "Europe/Istanbul")]
     pub timezone: Zone,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub venue: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "fr")]
     pub default_language: Option<LanguageCode>,
     /// The zones every session is printed in; defaults to the home zone alone.
     #[serde(default)]
     pub display_zones: Option<Vec<DisplayZone>>,
     #[serde(default)]
-    #[schema(value_type = Vec<String>, max_items = 100)]
+    #[schema(max_items = 100)]
     pub questions: Vec<Text>,
     #[serde(default)]
     pub documents: Vec<Document>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub organiser_name: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub organiser_email: Option<Email>,
     /// Ask attendees' calendars to reply (off: a summit of thousands would flood the organisers).
     #[serde(default)]
@@ -92,30 +79,23 @@ pub struct NewEvent {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct EventChanges {
-    #[schema(value_type = Option<String>)]
     pub title: Option<Title>,
-    #[schema(value_type = Option<String>, max_length = 50000)]
     pub description: Option<Text>,
     pub kind: Option<EventKind>,
     pub attendance: Option<AttendanceMode>,
-    #[schema(value_type = Option<String>)]
     pub timezone: Option<Zone>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub venue: Option<Option<Line>>,
-    #[schema(value_type = Option<String>)]
     pub default_language: Option<LanguageCode>,
     pub display_zones: Option<Vec<DisplayZone>>,
-    #[schema(value_type = Option<Vec<String>>, max_items = 100)]
+    #[schema(max_items = 100)]
     pub questions: Option<Vec<Text>>,
     pub documents: Option<Vec<Document>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub organiser_name: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
     pub organiser_email: Option<Option<Email>>,
     pub rsvp_attendees: Option<bool>,
     #[serde(default, with = "::serde_with::rust::double_option")]
@@ -134,7 +114,6 @@ pub struct EventView {
     pub description: String,
     pub kind: EventKind,
     pub attendance: AttendanceMode,
-    #[schema(value_type = String, example = "Europe/Istanbul")]
     pub timezone: Zone,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -305,7 +284,6 @@ pub async fn insert_event(
 #[serde(deny_unknown_fields)]
 pub struct NewOrganiser {
     /// The email of an existing account.
-    #[schema(value_type = String)]
     pub email: Email,
 }
 

@@ -12,26 +12,20 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisation {
-    #[schema(value_type = String, example = "Municipalité Métropolitaine d'Izmir")]
     pub name: Title,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub city: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub country: Option<Line>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationChanges {
-    #[schema(value_type = Option<String>)]
     pub name: Option<Title>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub city: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub country: Option<Option<Line>>,
 }
 

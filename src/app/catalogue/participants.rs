@@ -24,7 +24,6 @@ pub struct NewParticipant {
     pub role: Role,
     /// For panelists: the practice or talk presented.
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub talk_title: Option<Line>,
     /// Printing order within the session; defaults to after the last one.
     #[serde(default)]
@@ -42,7 +41,6 @@ pub struct NewParticipant {
 pub struct ParticipantChanges {
     pub role: Option<Role>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub talk_title: Option<Option<Line>>,
     pub order: Option<i32>,
     pub contribution: Option<Contribution>,

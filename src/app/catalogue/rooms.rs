@@ -13,10 +13,8 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRoom {
-    #[schema(value_type = String, example = "Ahmed Adnan Saygun Arts Centre, Grand Hall")]
     pub name: Title,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub venue: Option<Line>,
     #[serde(default)]
     pub capacity: Option<u32>,
@@ -25,10 +23,8 @@ pub struct NewRoom {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoomChanges {
-    #[schema(value_type = Option<String>)]
     pub name: Option<Title>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub venue: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<u32>)]

@@ -28,24 +28,19 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSession {
-    #[schema(value_type = String)]
     pub title: Title,
     pub kind: SessionKind,
     /// The session type as printed, when it says more than `kind` (a label from another tool).
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub kind_label: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 50000)]
     pub description: Option<Text>,
     /// Guiding questions, in order.
     #[serde(default)]
-    #[schema(value_type = Vec<String>, max_items = 100)]
+    #[schema(max_items = 100)]
     pub questions: Vec<Text>,
     /// An RFC 3339 instant with offset, or a local date-time read in the event's zone.
-    #[schema(value_type = String, example = "2021-12-07T16:00")]
     pub starts_at: TimeInput,
-    #[schema(value_type = String, example = "2021-12-07T17:30")]
     pub ends_at: TimeInput,
     /// Defaults to the event's attendance mode.
     #[serde(default)]
@@ -53,16 +48,13 @@ pub struct NewSession {
     #[serde(default)]
     pub room_id: Option<i64>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub online_url: Option<WebUrl>,
     #[serde(default)]
     pub capacity: Option<u32>,
     /// Defaults to the event's language.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
     pub interpretation_languages: Vec<LanguageCode>,
     #[serde(default)]
     pub streamed: bool,
@@ -76,35 +68,27 @@ pub struct NewSession {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SessionChanges {
-    #[schema(value_type = Option<String>)]
     pub title: Option<Title>,
     pub kind: Option<SessionKind>,
     /// The session type as printed; null to print the kind alone. Changing `kind` without it
     /// clears the label.
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub kind_label: Option<Option<Line>>,
-    #[schema(value_type = Option<String>, max_length = 50000)]
     pub description: Option<Text>,
-    #[schema(value_type = Option<Vec<String>>, max_items = 100)]
+    #[schema(max_items = 100)]
     pub questions: Option<Vec<Text>>,
-    #[schema(value_type = Option<String>)]
     pub starts_at: Option<TimeInput>,
-    #[schema(value_type = Option<String>)]
     pub ends_at: Option<TimeInput>,
     pub attendance: Option<AttendanceMode>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<i64>)]
     pub room_id: Option<Option<i64>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
     pub online_url: Option<Option<WebUrl>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<u32>)]
     pub capacity: Option<Option<u32>>,
-    #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
-    #[schema(value_type = Option<Vec<String>>)]
     pub interpretation_languages: Option<Vec<LanguageCode>>,
     pub streamed: Option<bool>,
     pub recorded: Option<bool>,

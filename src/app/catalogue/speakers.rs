@@ -17,68 +17,50 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSpeaker {
-    #[schema(value_type = String, example = "Tunç Soyer")]
     pub name: Title,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub honorific: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub position: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub organisation: Option<Line>,
     /// Links the speaker to an entry of the organisations directory.
     #[serde(default)]
     pub organisation_id: Option<i64>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub city: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub country: Option<Line>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub email: Option<Email>,
     /// Defaults to the event's language.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
     /// Defaults to the event's zone.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub timezone: Option<Zone>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpeakerChanges {
-    #[schema(value_type = Option<String>)]
     pub name: Option<Title>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub honorific: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub position: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub organisation: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<i64>)]
     pub organisation_id: Option<Option<i64>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub city: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>, max_length = 300)]
     pub country: Option<Option<Line>>,
     #[serde(default, with = "::serde_with::rust::double_option")]
-    #[schema(value_type = Option<String>)]
     pub email: Option<Option<Email>>,
-    #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
-    #[schema(value_type = Option<String>)]
     pub timezone: Option<Zone>,
 }
 
@@ -96,7 +78,6 @@ pub struct SpeakerView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     pub language: String,
-    #[schema(value_type = String, example = "Europe/Istanbul")]
     pub timezone: Zone,
     /// The speaker's personal calendar feed (their slots, with meeting links), for organisers
     /// to pass on; a path under the public URL.

@@ -271,11 +271,14 @@ pub struct Changelog {
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ChangelogQuery {
     /// The earlier version; 0 is the empty programme before the first publication.
     /// Default: the version before `to`.
+    #[param(minimum = 0)]
     pub from: Option<i32>,
     /// The later version; default: the latest.
+    #[param(minimum = 0)]
     pub to: Option<i32>,
 }
 
@@ -291,6 +294,12 @@ pub async fn changelog_between(
         .last()
         .map_or(0, |v| v.number);
     let to = query.to.unwrap_or(latest);
+    if !(0..=latest).contains(&to) {
+        return Err(AppError::invalid(
+            "to",
+            format!("must be between 0 and the latest version ({latest})"),
+        ));
+    }
     let from = query.from.unwrap_or((to - 1).max(0));
     if from < 0 || from > to {
         return Err(AppError::invalid(

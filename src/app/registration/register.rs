@@ -26,9 +26,7 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRegistration {
-    #[schema(value_type = String)]
     pub name: Title,
-    #[schema(value_type = String)]
     pub email: Email,
     #[serde(default)]
     pub organisation: Option<String>,
@@ -39,11 +37,9 @@ pub struct NewRegistration {
     pub attendance: Mode,
     /// Defaults to the event's language.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
     /// Defaults to the event's zone.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub timezone: Option<Zone>,
     /// Default: every published session that fits the chosen attendance.
     #[serde(default)]

@@ -54,9 +54,7 @@ pub struct RegistrationChanges {
     pub attendance: Option<Mode>,
     /// The full set of sessions wanted from now on (add by including, drop by leaving out).
     pub session_ids: Option<Vec<i64>>,
-    #[schema(value_type = Option<String>)]
     pub timezone: Option<Zone>,
-    #[schema(value_type = Option<String>)]
     pub language: Option<LanguageCode>,
 }
 

@@ -40,7 +40,6 @@ pub struct RegistrationView {
     pub country: Option<String>,
     pub attendance: Mode,
     pub language: String,
-    #[schema(value_type = String, example = "Europe/Istanbul")]
     pub timezone: Zone,
     /// `active`, `cancelled` or `erased`.
     pub status: RegistrationStatus,
