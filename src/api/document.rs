@@ -118,10 +118,12 @@ fn complete_operation(operation: &mut Operation, path: &str, has_path_params: bo
         let RefOr::T(response) = response else {
             continue;
         };
-        if status.starts_with('4') || status.starts_with('5') {
-            if let Some(content) = response.content.shift_remove("application/json") {
-                response.content.insert(PROBLEM.to_owned(), content);
-            }
+        let is_error = status.starts_with('4') || status.starts_with('5');
+        if let Some(content) = is_error
+            .then(|| response.content.shift_remove("application/json"))
+            .flatten()
+        {
+            response.content.insert(PROBLEM.to_owned(), content);
         }
     }
     if operation.summary.is_none() {
