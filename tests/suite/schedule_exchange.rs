@@ -441,3 +441,77 @@ async fn real_pentabarf_and_pretalx_exports_import_into_events_of_their_zones() 
             .any(|p| p["name"] == "Florian Festi")
     );
 }
+
+/// A frab schedule.json of `count` talks over four days and ten rooms, each with a long
+/// abstract, as a large conference exports it.
+fn large_schedule(count: usize) -> String {
+    let abstract_text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(16);
+    let mut days = Vec::new();
+    for day in 0..4 {
+        let date = format!("2021-02-{:02}", 6 + day);
+        let mut rooms = serde_json::Map::new();
+        for room in 0..10 {
+            let name = format!("Room {room}");
+            let talks: Vec<Value> = (0..count / 40)
+                .map(|slot| {
+                    let n = (day * 10 + room) * (count / 40) + slot;
+                    let (hour, minute) = (8 + slot * 5 / 60, slot * 5 % 60);
+                    json!({
+                        "id": n, "guid": uuid::Uuid::new_v4().to_string(),
+                        "date": format!("{date}T{hour:02}:{minute:02}:00+01:00"),
+                        "start": format!("{hour:02}:{minute:02}"), "duration": "00:05",
+                        "room": name, "title": format!("Talk number {n}"), "type": "Lightning talk",
+                        "language": "en", "abstract": abstract_text,
+                        "persons": [{"guid": uuid::Uuid::new_v4().to_string(), "public_name": format!("Speaker {n}")}],
+                    })
+                })
+                .collect();
+            rooms.insert(name, Value::Array(talks));
+        }
+        days.push(json!({"index": day + 1, "date": date, "rooms": rooms}));
+    }
+    json!({"schedule": {"version": "1", "conference": {
+        "acronym": "big-2021", "title": "A large conference", "start": "2021-02-06", "end": "2021-02-09",
+        "daysCount": 4, "timeslot_duration": "00:15", "time_zone_name": "Europe/Brussels", "days": days}}})
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_large_import_runs_off_the_request_threads_while_others_are_answered() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    app.create(
+        "/api/v1/events",
+        json!({"slug": "big-2021", "title": "A large conference", "kind": "summit", "attendance": "virtual",
+               "timezone": "Europe/Brussels", "starts_on": "2021-02-06", "ends_on": "2021-02-09"}),
+    )
+    .await;
+    let file = large_schedule(3200);
+    assert!(
+        (3_500_000..4_194_304).contains(&file.len()),
+        "a file of almost 4 MB: {}",
+        file.len()
+    );
+    let importer = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let response = import(&app, "big-2021", "application/json", &file, false).await;
+            let status = response.status();
+            (status, body(response).await)
+        })
+    };
+    let mut answered_meanwhile = 0;
+    while !importer.is_finished() {
+        let health = app.get("/health").await;
+        assert_eq!(health.status(), StatusCode::OK);
+        if !importer.is_finished() {
+            answered_meanwhile += 1;
+        }
+    }
+    let (status, report) = importer.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["sessions_created"].as_array().unwrap().len(), 3200);
+    assert!(
+        answered_meanwhile > 0,
+        "no other request was answered while the import ran"
+    );
+}
