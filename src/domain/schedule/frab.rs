@@ -21,11 +21,22 @@ pub(super) fn duration_minutes(text: &str) -> Option<i64> {
     (0..=MAX_DURATION_MINUTES).contains(&total).then_some(total)
 }
 
+/// The conference's `day_change` (`04:00`): a local start before it belongs to the night after
+/// its day, so the calendar date is the next one. `None` (midnight) when absent or unreadable.
+pub(super) fn day_change(text: Option<&str>) -> Option<chrono::NaiveTime> {
+    let text = text?.trim();
+    chrono::NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .ok()
+}
+
 /// A pentabarf start: the day's date and a local `HH:MM` (or `HH:MM:SS`) read in `zone`; `None`
-/// when the file gives neither.
+/// when the file gives neither. A start before `day_change` is on the next calendar date (a
+/// 01:30 talk of a day that changes at 04:00 is in the small hours after it).
 fn local_start(
     day: Option<&str>,
     start: Option<&str>,
+    day_change: Option<chrono::NaiveTime>,
     zone: Zone,
 ) -> Option<Result<DateTime<Utc>, String>> {
     let (day, start) = (day?, start?);
@@ -37,6 +48,13 @@ fn local_start(
         .or_else(|_| chrono::NaiveTime::parse_from_str(start.trim(), "%H:%M:%S"));
     let Ok(time) = time else {
         return Some(Err(format!("'{start}' is not a local HH:MM time")));
+    };
+    let date = match day_change {
+        Some(change) if time < change => match date.succ_opt() {
+            Some(next) => next,
+            None => return Some(Err(format!("the day's date '{day}' is out of range"))),
+        },
+        _ => date,
     };
     Some(resolve_local(date.and_time(time), zone).map_err(|e| e.to_string()))
 }
@@ -67,6 +85,7 @@ pub(super) struct FrabEvent {
 pub(super) fn session_from_frab(
     event: FrabEvent,
     zone: Zone,
+    day_change: Option<chrono::NaiveTime>,
     errors: &mut Vec<ReadError>,
 ) -> Option<SessionEntry> {
     let at = |field: &str| format!("{}.{field}", event.path);
@@ -84,7 +103,12 @@ pub(super) fn session_from_frab(
             ));
             return None;
         }
-        None => match local_start(event.day.as_deref(), event.start.as_deref(), zone) {
+        None => match local_start(
+            event.day.as_deref(),
+            event.start.as_deref(),
+            day_change,
+            zone,
+        ) {
             Some(Ok(instant)) => instant,
             Some(Err(reason)) => {
                 errors.push(read_error(event.line, at("start"), reason));

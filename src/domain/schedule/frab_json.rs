@@ -1,7 +1,9 @@
 //! `schedule.json` (c3voc's JSON schema): the writer, and the reader of Convene's own exports and
 //! of any frab/c3voc JSON.
 
-use super::frab::{FrabConference, FrabEvent, assemble, conference_from_frab, session_from_frab};
+use super::frab::{
+    FrabConference, FrabEvent, assemble, conference_from_frab, day_change, session_from_frab,
+};
 use super::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -118,6 +120,7 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
         &mut errors,
     );
     let zone = conference.as_ref().map_or(home, |c| c.timezone);
+    let change = day_change(conf.get("day_change").and_then(Value::as_str));
     let mut sessions = Vec::new();
     for (d, day) in conf
         .get("days")
@@ -161,6 +164,7 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
                         path: format!("schedule.conference.days[{d}].rooms.{room}[{i}]"),
                     },
                     zone,
+                    change,
                     &mut errors,
                 );
                 sessions.extend(found);

@@ -1,7 +1,9 @@
 //! `schedule.xml` (frab's XML, valid against the c3voc XSD): the writer, and the reader of
 //! Convene's own exports and of any frab XML.
 
-use super::frab::{FrabConference, FrabEvent, assemble, conference_from_frab, session_from_frab};
+use super::frab::{
+    FrabConference, FrabEvent, assemble, conference_from_frab, day_change, session_from_frab,
+};
 use super::*;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesPI, BytesStart, BytesText, Event};
@@ -326,9 +328,10 @@ pub fn from_frab_xml(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>>
         &mut errors,
     );
     let zone = conference.as_ref().map_or(home, |c| c.timezone);
+    let change = day_change(conf.get("day_change").map(String::as_str));
     let sessions: Vec<SessionEntry> = events
         .into_iter()
-        .filter_map(|event| session_from_frab(event, zone, &mut errors))
+        .filter_map(|event| session_from_frab(event, zone, change, &mut errors))
         .collect();
     assemble(conference, sessions, errors)
 }
@@ -337,6 +340,26 @@ pub fn from_frab_xml(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>>
 mod tests {
     use super::*;
     use crate::domain::schedule::{assert_sample_read_from_standard_fields, sample};
+
+    #[test]
+    fn a_talk_after_midnight_stays_in_the_night_its_day_gives_it() {
+        // pentabarf: local starts under <day date>, a day that changes at 04:00.
+        let xml = r#"<schedule><conference><title>Night</title><start>2021-02-06</start>
+<end>2021-02-07</end><day_change>04:00</day_change><time_zone_name>Europe/Brussels</time_zone_name></conference>
+<day date="2021-02-06" index="1"><room name="K.1"><event id="1"><start>23:30</start><duration>00:30</duration>
+<title>Late</title></event><event id="2"><start>01:30</start><duration>00:30</duration><title>Later</title>
+</event></room></day></schedule>"#;
+        let schedule = from_frab_xml(xml, "Europe/Brussels".parse().unwrap()).unwrap();
+        let starts: Vec<String> = schedule
+            .sessions
+            .iter()
+            .map(|s| s.starts_at.to_rfc3339())
+            .collect();
+        assert_eq!(
+            starts,
+            ["2021-02-06T22:30:00+00:00", "2021-02-07T00:30:00+00:00"]
+        );
+    }
 
     #[test]
     fn convene_xml_round_trips_whole() {
