@@ -10,6 +10,7 @@ mod m20261125_000004_availability_and_versions;
 mod m20261125_000005_schedule_guids;
 mod m20261126_000006_data_generations;
 mod m20261202_000007_working_copy;
+mod m20261202_000008_staged_participants;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_schedule_guids::Migration),
             Box::new(m20261126_000006_data_generations::Migration),
             Box::new(m20261202_000007_working_copy::Migration),
+            Box::new(m20261202_000008_staged_participants::Migration),
         ]
     }
 }

@@ -162,18 +162,28 @@ pub async fn participants_of_sessions(
     if session_ids.is_empty() {
         return Ok(vec![]);
     }
+    let working = matches!(edition, Edition::Working);
     let edition = match edition {
         Edition::Published => participant::Column::Published.eq(true),
         Edition::Working => participant::Column::Withdrawn.eq(false),
     };
-    Ok(participant::Entity::find()
+    let mut line_up = participant::Entity::find()
         .filter(participant::Column::SessionId.is_in(session_ids.iter().copied()))
         .filter(edition)
         .order_by_asc(participant::Column::SessionId)
         .order_by_asc(participant::Column::Position)
         .order_by_asc(participant::Column::Id)
         .all(db)
-        .await?)
+        .await?;
+    if working {
+        // Staged edits read over the published values, and may reorder the line-up.
+        line_up = line_up
+            .into_iter()
+            .map(participant::Model::working)
+            .collect();
+        line_up.sort_by_key(|p| (p.session_id, p.position, p.id));
+    }
+    Ok(line_up)
 }
 
 pub async fn speakers_of_event(

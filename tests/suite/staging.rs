@@ -423,3 +423,52 @@ async fn no_route_makes_a_conflicting_session_public_unless_its_conflict_is_ackn
         .unwrap();
     assert_eq!(bare.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_public_participants_new_role_and_order_wait_for_publication() {
+    let app = spawn_demo().await;
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let session = &sessions["items"][0];
+    let id = session["id"].as_i64().unwrap();
+    let first = &session["participants"][0];
+    let path = format!("/api/v1/events/izmir-2021/sessions/{id}/participants");
+    let edited = success(
+        app.patch_json(
+            &format!("{path}/{}", first["id"]),
+            Some(&app.admin_token),
+            json!({"role": "moderator", "order": 99}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(edited["role"], "moderator");
+    let public = success(app.get(&path).await).await;
+    assert_eq!(
+        public["items"][0]["id"], first["id"],
+        "the public order holds"
+    );
+    assert_eq!(public["items"][0]["role"], first["role"]);
+    let working = success(app.get_as(&app.admin_token, &path).await).await;
+    let last = working["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["id"].clone(), last["role"].clone()),
+        (first["id"].clone(), json!("moderator"))
+    );
+    let preview = success(
+        app.get_as(
+            &app.admin_token,
+            "/api/v1/events/izmir-2021/publish/preview",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(preview["would_update"], json!([id]));
+
+    app.publish_sessions("izmir-2021", &[id]).await;
+    let public = success(app.get(&path).await).await;
+    let last = public["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["id"].clone(), last["role"].clone()),
+        (first["id"].clone(), json!("moderator"))
+    );
+}

@@ -166,26 +166,48 @@ pub async fn update_participant(
     let session = queries::session_in_event(&*txn, event.id, id).await?;
     let current = queries::participant_in_session(&*txn, session.id, participant_id).await?;
     let speaker = queries::speaker_in_event(&*txn, event.id, current.speaker_id).await?;
-    let mut active: participant::ActiveModel = current.into();
+    // Someone the public already sees in a public session keeps their published role, order
+    // and talk until the next publication; the edit waits in the working copy.
+    let staging = current.published && crate::app::publishing::working::is_public(&session);
+    let mut target = current.clone().working();
     if let Some(role) = changes.role {
-        active.role = Set(role);
+        target.role = role;
     }
     if let Some(title) = changes.talk_title {
-        active.talk_title = Set(clean(title));
+        target.talk_title = clean(title);
     }
     if let Some(order) = changes.order {
-        active.position = Set(order);
+        target.position = order;
     }
     if let Some(contribution) = changes.contribution {
-        active.contribution = Set(contribution);
+        target.contribution = contribution;
     }
+    let mut active: participant::ActiveModel = current.clone().into();
+    if staging {
+        let wanted = participant::StagedSlot::of(&target);
+        let staged = (wanted != participant::StagedSlot::of(&current))
+            .then(|| serde_json::to_string(&wanted))
+            .transpose()
+            .map_err(|e| AppError::Internal(e.into()))?;
+        active.staged.set_if_not_equals(staged);
+    } else {
+        active.role.set_if_not_equals(target.role);
+        active.talk_title.set_if_not_equals(target.talk_title);
+        active.position.set_if_not_equals(target.position);
+        active.contribution.set_if_not_equals(target.contribution);
+    }
+    // A speaker's answer is a fact, not a plan: it holds at once.
     if let Some(status) = changes.status {
         active.status = Set(status);
         active.status_changed_at = Set(state.clock.now());
     }
-    let saved = active.update(&*txn).await?;
+    let saved = if active.is_changed() {
+        active.update(&*txn).await?
+    } else {
+        current
+    };
     txn.commit().await?;
-    ParticipantView::new(saved, Some(&speaker))
+    ParticipantView::new(saved.working(), Some(&speaker))
 }
 
 /// The line-up of session `id`: the published one, or the working copy for its organisers.

@@ -194,7 +194,7 @@ async fn publish_in(
     for current in all.into_iter().filter(|s| chosen(s.id)) {
         if current.status == SessionStatus::Draft {
             published.push(current.id);
-        } else if current.staged.is_some() {
+        } else if current.staged.is_some() || line_up_pending(txn, current.id).await? {
             updated.push(current.id);
         } else {
             continue;
@@ -269,6 +269,23 @@ async fn publish_in(
     })
 }
 
+/// Whether the session's line-up has changes the public has not seen: someone added, removed,
+/// or with a staged role, order or talk.
+async fn line_up_pending(db: &impl ConnectionTrait, session_id: i64) -> AppResult<bool> {
+    use sea_orm::{Condition, PaginatorTrait};
+    let pending = participant::Entity::find()
+        .filter(participant::Column::SessionId.eq(session_id))
+        .filter(
+            Condition::any()
+                .add(participant::Column::Published.eq(false))
+                .add(participant::Column::Withdrawn.eq(true))
+                .add(participant::Column::Staged.is_not_null()),
+        )
+        .count(db)
+        .await?;
+    Ok(pending > 0)
+}
+
 /// Participants added since the last publication become public; those removed leave.
 pub(crate) async fn make_line_up_public(
     db: &impl ConnectionTrait,
@@ -288,5 +305,21 @@ pub(crate) async fn make_line_up_public(
         .filter(participant::Column::Published.eq(false))
         .exec(db)
         .await?;
+    // Staged edits of role, order and talk become the published values.
+    for edited in participant::Entity::find()
+        .filter(participant::Column::SessionId.eq(session_id))
+        .filter(participant::Column::Staged.is_not_null())
+        .all(db)
+        .await?
+    {
+        let target = edited.clone().working();
+        let mut active: participant::ActiveModel = edited.into();
+        active.role = sea_orm::Set(target.role);
+        active.talk_title = sea_orm::Set(target.talk_title);
+        active.position = sea_orm::Set(target.position);
+        active.contribution = sea_orm::Set(target.contribution);
+        active.staged = sea_orm::Set(None);
+        sea_orm::ActiveModelTrait::update(active, db).await?;
+    }
     Ok(())
 }

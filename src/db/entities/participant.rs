@@ -23,6 +23,54 @@ pub struct Model {
     /// Removed by an organiser from a public session: gone from the working copy, still public
     /// until the next publication.
     pub withdrawn: bool,
+    /// An organiser's edit of a public participant, JSON of `StagedSlot`: the public keeps the
+    /// columns above until the next publication.
+    pub staged: Option<String>,
+}
+
+/// What an organiser may change about a participant of a public session before publishing it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StagedSlot {
+    pub role: Role,
+    pub talk_title: Option<String>,
+    pub position: i32,
+    pub contribution: Contribution,
+}
+
+impl StagedSlot {
+    pub fn of(model: &Model) -> Self {
+        StagedSlot {
+            role: model.role,
+            talk_title: model.talk_title.clone(),
+            position: model.position,
+            contribution: model.contribution,
+        }
+    }
+
+    /// `model` as its working copy reads: the staged values over the published ones.
+    pub fn onto(self, model: Model) -> Model {
+        Model {
+            role: self.role,
+            talk_title: self.talk_title,
+            position: self.position,
+            contribution: self.contribution,
+            ..model
+        }
+    }
+}
+
+impl Model {
+    /// The participant as the organisers' working copy has it.
+    pub fn working(self) -> Model {
+        match self
+            .staged
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<StagedSlot>(json).ok())
+        {
+            Some(staged) => staged.onto(self),
+            None => self,
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
