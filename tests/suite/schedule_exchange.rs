@@ -515,3 +515,54 @@ async fn a_large_import_runs_off_the_request_threads_while_others_are_answered()
         "no other request was answered while the import ran"
     );
 }
+
+#[tokio::test]
+async fn every_problem_of_a_file_is_reported_together_and_nothing_is_imported() {
+    let app = spawn_demo().await;
+    let mut file: Value = serde_json::from_str(&export(&app, "izmir-2021", "json").await).unwrap();
+    app.create("/api/v1/events", event_payload("izmir-broken"))
+        .await;
+    // Convene's own export carries its sessions whole under `convene`; spoil two of them.
+    let sessions = file
+        .pointer_mut("/schedule/convene/sessions")
+        .and_then(Value::as_array_mut)
+        .expect("the export carries Convene's sessions");
+    let (first, second) = (sessions[0]["guid"].clone(), sessions[1]["guid"].clone());
+    sessions[0]["language"] = json!("french");
+    sessions[1]["title"] = json!("Two\nlines");
+    let refused = import(
+        &app,
+        "izmir-broken",
+        "application/json",
+        &file.to_string(),
+        false,
+    )
+    .await;
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY, None).await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&format!("sessions[{}].language", first.as_str().unwrap()).as_str()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&format!("sessions[{}].title", second.as_str().unwrap()).as_str()),
+        "{fields:?}"
+    );
+    let nothing = success(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-broken/sessions")
+            .await,
+    )
+    .await;
+    assert_eq!(nothing["items"], json!([]));
+    let speakers = success(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-broken/speakers")
+            .await,
+    )
+    .await;
+    assert_eq!(speakers["items"], json!([]), "not even the valid people");
+}

@@ -3,6 +3,11 @@
 //! `POST /api/v1/events/{slug}/import` (either format, or Convene's own JSON export), with
 //! `?dry_run=true` to see what would be created or changed without writing anything.
 
+mod plan;
+
+use crate::domain::local_time::TimeInput;
+use crate::domain::text::Line;
+
 use crate::app::AppState;
 use crate::app::catalogue::participants::{NewParticipant, insert_participant, withdraw};
 use crate::app::catalogue::rooms::{NewRoom, insert_room};
@@ -263,6 +268,8 @@ pub async fn import_schedule(
         dry_run,
         ..Default::default()
     };
+    // Every problem of the file is found before anything is written.
+    let plan = plan::plan(&schedule)?;
     let txn = state.db.begin_write().await?;
     let event = queries::event_for_update(&*txn, event.id).await?;
 
@@ -314,12 +321,13 @@ pub async fn import_schedule(
         .into_iter()
         .map(|r| (r.name, r.id))
         .collect();
-    for entry in &schedule.rooms {
-        if !rooms.contains_key(&entry.name) {
-            let input: NewRoom = from_value(
-                json!({"name": entry.name, "venue": entry.venue, "capacity": entry.capacity}),
-                &format!("rooms[{}]", entry.name),
-            )?;
+    for room in plan.rooms {
+        if !rooms.contains_key(room.name.as_str()) {
+            let input = NewRoom {
+                name: room.name,
+                venue: room.venue,
+                capacity: room.capacity,
+            };
             let created = insert_room(&*txn, event.id, input, now).await?;
             report.rooms_created.push(created.name.clone());
             rooms.insert(created.name, created.id);
@@ -328,66 +336,66 @@ pub async fn import_schedule(
 
     let mut speakers = queries::speakers_of_event(&*txn, event.id).await?;
     let mut speaker_of: HashMap<String, i64> = HashMap::new();
-    for person in schedule.sessions.iter().flat_map(|s| &s.persons) {
-        if speaker_of.contains_key(&person.guid) {
-            continue;
-        }
+    for person in plan.people {
         let found = speakers
             .iter()
             .find(|s| speaker_guid(state, &event, s) == person.guid)
-            .or_else(|| speakers.iter().find(|s| s.name == person.name))
+            .or_else(|| speakers.iter().find(|s| s.name == person.name.as_str()))
             .cloned();
         let id = match found {
             Some(existing) => {
+                // What the file says of a known person fills in; what it leaves out stays.
                 let mut active: speaker::ActiveModel = existing.clone().into();
-                for (value, column) in [
-                    (&person.honorific, speaker::Column::Honorific),
-                    (&person.position, speaker::Column::Position),
-                    (&person.organisation, speaker::Column::Organisation),
-                    (&person.city, speaker::Column::City),
-                    (&person.country, speaker::Column::Country),
-                ] {
-                    if let Some(value) = value {
-                        sea_orm::ActiveModelTrait::set(
-                            &mut active,
-                            column,
-                            Some(value.clone()).into(),
-                        );
-                    }
+                let known = |value: Option<Line>| value.map(|v| Some(v.into()));
+                if let Some(value) = known(person.honorific) {
+                    active.honorific.set_if_not_equals(value);
+                }
+                if let Some(value) = known(person.position) {
+                    active.position.set_if_not_equals(value);
+                }
+                if let Some(value) = known(person.organisation) {
+                    active.organisation.set_if_not_equals(value);
+                }
+                if let Some(value) = known(person.city) {
+                    active.city.set_if_not_equals(value);
+                }
+                if let Some(value) = known(person.country) {
+                    active.country.set_if_not_equals(value);
                 }
                 if active.is_changed() {
                     let saved = active.update(&*txn).await?;
-                    if saved != existing {
-                        report.speakers_updated.push(saved.name.clone());
-                    }
+                    report.speakers_updated.push(saved.name.clone());
                 }
                 existing.id
             }
             None => {
-                let input: NewSpeaker = from_value(
-                    json!({
-                        "name": person.name, "honorific": person.honorific, "position": person.position,
-                        "organisation": person.organisation, "city": person.city, "country": person.country,
-                        "timezone": person.timezone, "language": person.language,
-                    }),
-                    &format!("persons[{}]", person.guid),
-                )?;
+                let input = NewSpeaker {
+                    name: person.name,
+                    honorific: person.honorific,
+                    position: person.position,
+                    organisation: person.organisation,
+                    organisation_id: None,
+                    city: person.city,
+                    country: person.country,
+                    email: None,
+                    language: person.language,
+                    timezone: person.timezone,
+                };
                 let created = insert_speaker(&*txn, &event, input, now).await?;
                 let mut active: speaker::ActiveModel = created.into();
                 active.guid = Set(Some(person.guid.clone()));
                 let created = active.update(&*txn).await?;
                 report.speakers_created.push(created.name.clone());
-                let id = created.id;
-                speakers.push(created);
-                id
+                speakers.push(created.clone());
+                created.id
             }
         };
-        speaker_of.insert(person.guid.clone(), id);
+        speaker_of.insert(person.guid, id);
     }
 
     let existing_sessions = queries::sessions_of_event(&*txn, event.id, true).await?;
-    let total = schedule.sessions.len();
-    for (done, entry) in schedule.sessions.iter().enumerate() {
+    let total = plan.sessions.len();
+    for (done, entry) in plan.sessions.into_iter().enumerate() {
         progress(done, total);
         let room_id = entry
             .room
@@ -397,19 +405,21 @@ pub async fn import_schedule(
             .iter()
             .find(|s| session_guid(state, &event, s) == entry.guid)
             .cloned();
-        let at = format!("sessions[{}]", entry.guid);
         let saved = match found {
             Some(current) => {
-                let changes: SessionChanges = from_value(
-                    json!({
-                        "title": entry.title, "kind": entry.kind, "kind_label": entry.kind_label,
-                        "description": entry.description,
-                        "questions": entry.questions, "attendance": entry.attendance, "room_id": room_id,
-                        "starts_at": entry.starts_at.to_rfc3339(), "ends_at": entry.ends_at.to_rfc3339(),
-                        "language": entry.language,
-                    }),
-                    &at,
-                )?;
+                let changes = SessionChanges {
+                    title: Some(entry.title),
+                    kind: Some(entry.kind),
+                    kind_label: Some(entry.kind_label),
+                    description: Some(entry.description),
+                    questions: Some(entry.questions),
+                    attendance: Some(entry.attendance),
+                    room_id: Some(room_id),
+                    starts_at: Some(TimeInput::Instant(entry.starts_at.fixed_offset())),
+                    ends_at: Some(TimeInput::Instant(entry.ends_at.fixed_offset())),
+                    language: Some(entry.language),
+                    ..Default::default()
+                };
                 let before_model = publishing::working::working_copy(current.clone())?;
                 // A session the public sees keeps its published values: the file's changes
                 // wait in the working copy for the organiser to publish.
@@ -424,16 +434,25 @@ pub async fn import_schedule(
                 saved
             }
             None => {
-                let input: NewSession = from_value(
-                    json!({
-                        "title": entry.title, "kind": entry.kind, "kind_label": entry.kind_label,
-                        "description": entry.description,
-                        "questions": entry.questions, "attendance": entry.attendance, "room_id": room_id,
-                        "starts_at": entry.starts_at.to_rfc3339(), "ends_at": entry.ends_at.to_rfc3339(),
-                        "language": entry.language,
-                    }),
-                    &at,
-                )?;
+                let input = NewSession {
+                    title: entry.title,
+                    kind: entry.kind,
+                    kind_label: entry.kind_label,
+                    description: Some(entry.description),
+                    questions: entry.questions,
+                    starts_at: TimeInput::Instant(entry.starts_at.fixed_offset()),
+                    ends_at: TimeInput::Instant(entry.ends_at.fixed_offset()),
+                    attendance: Some(entry.attendance),
+                    room_id,
+                    online_url: None,
+                    capacity: None,
+                    language: Some(entry.language),
+                    interpretation_languages: vec![],
+                    streamed: false,
+                    recorded: false,
+                    // Imported sessions are drafts: they become public by publishing.
+                    status: None,
+                };
                 let created = insert_session(&*txn, &event, input, now).await?;
                 let mut active: session::ActiveModel = created.into();
                 active.guid = Set(Some(entry.guid.clone()));
@@ -445,36 +464,35 @@ pub async fn import_schedule(
         // Participants: replaced only when the line-up differs.
         let current: Vec<participant::Model> =
             queries::participants_of_sessions(&*txn, &[saved.id], Edition::Working).await?;
-        let wanted: Vec<(i64, String, Option<String>)> = entry
-            .persons
+        let wanted: Vec<(i64, Role, Option<String>)> = entry
+            .line_up
             .iter()
-            .filter_map(|p| {
+            .filter_map(|slot| {
                 speaker_of
-                    .get(&p.guid)
-                    .map(|id| (*id, p.role.clone(), p.talk_title.clone()))
+                    .get(&slot.person_guid)
+                    .map(|id| (*id, slot.role, slot.talk_title.clone().map(String::from)))
             })
             .collect();
-        let have: Vec<(i64, String, Option<String>)> = current
+        let have: Vec<(i64, Role, Option<String>)> = current
             .iter()
-            .map(|p| (p.speaker_id, p.role.to_string(), p.talk_title.clone()))
+            .map(|p| (p.speaker_id, p.role, p.talk_title.clone()))
             .collect();
         if wanted != have {
             for slot in current {
                 withdraw(&*txn, slot).await?;
             }
-            for (order, person) in entry.persons.iter().enumerate() {
-                let Some(speaker_id) = speaker_of.get(&person.guid) else {
+            for (order, slot) in entry.line_up.into_iter().enumerate() {
+                let Some(speaker_id) = speaker_of.get(&slot.person_guid).copied() else {
                     continue;
                 };
-                let role: Role = person.role.parse().unwrap_or(Role::Speaker);
-                let input: NewParticipant = from_value(
-                    json!({
-                        "speaker_id": speaker_id, "role": role, "talk_title": person.talk_title,
-                        "order": order, "contribution": person.contribution,
-                        "status": ParticipantStatus::Confirmed,
-                    }),
-                    &format!("{at}.persons[{order}]"),
-                )?;
+                let input = NewParticipant {
+                    speaker_id,
+                    role: slot.role,
+                    talk_title: slot.talk_title,
+                    order: i32::try_from(order).ok(),
+                    contribution: slot.contribution,
+                    status: Some(ParticipantStatus::Confirmed),
+                };
                 insert_participant(&*txn, &saved, input, now).await?;
             }
             if !report.sessions_updated.contains(&saved.title)
@@ -493,13 +511,4 @@ pub async fn import_schedule(
         state.mail_queued();
     }
     Ok(report)
-}
-
-/// Builds an API input from imported values, naming the imported item in errors.
-pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-    at: &str,
-) -> AppResult<T> {
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| AppError::invalid(format!("{at}.{}", e.path()), e.inner().to_string()))
 }
