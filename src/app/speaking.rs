@@ -246,20 +246,8 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
             .map(|n| format!("Note: {n}\r\n"))
             .unwrap_or_default()
     );
-    let message = lettre::Message::builder()
-        .from(
-            organiser
-                .email
-                .parse()
-                .map_err(|e: lettre::address::AddressError| AppError::Internal(e.into()))?,
-        )
-        .to(organiser
-            .email
-            .parse()
-            .map_err(|e: lettre::address::AddressError| AppError::Internal(e.into()))?)
-        .subject(subject.replace(['\r', '\n'], " "))
-        .body(body)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let notice = crate::mail::compose::notice_email(&organiser, &subject, body)
+        .map_err(AppError::Internal)?;
     enqueue(
         &*txn,
         NewMail {
@@ -268,8 +256,8 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
             kind: "notice",
             sender: organiser.email.clone(),
             recipient: organiser.email.clone(),
-            subject,
-            message: String::from_utf8_lossy(&message.formatted()).into_owned(),
+            subject: notice.subject,
+            message: notice.message,
         },
         now,
     )

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use lettre::Message;
+use lettre::message::MessageBuilder;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use minijinja::{Environment, context};
@@ -211,6 +212,29 @@ fn header_text(text: &str) -> String {
         .to_owned()
 }
 
+/// Where every message Convene writes starts: From, To, Subject (RFC 2047-encoded by lettre
+/// when not ASCII), a Message-ID under the sender's domain; lettre adds Date, and MIME-Version
+/// with the body's Content-Type and transfer encoding.
+fn message(from: &Party, to: &Party, subject: &str) -> anyhow::Result<MessageBuilder> {
+    let sender = mailbox(from)?;
+    let id = format!("<{}@{}>", uuid::Uuid::new_v4(), sender.email.domain());
+    Ok(Message::builder()
+        .message_id(Some(id))
+        .from(sender)
+        .to(mailbox(to)?)
+        .subject(subject))
+}
+
+/// A short notice to an event's organisers (a speaker answered, say): plain UTF-8 text.
+pub fn notice_email(organiser: &Party, subject: &str, text: String) -> anyhow::Result<Composed> {
+    let subject = header_text(subject);
+    let message = message(organiser, organiser, &subject)?.singlepart(SinglePart::plain(text))?;
+    Ok(Composed {
+        subject,
+        message: String::from_utf8_lossy(&message.formatted()).into_owned(),
+    })
+}
+
 fn mailbox(party: &Party) -> anyhow::Result<Mailbox> {
     let name = header_text(&party.name);
     Ok(Mailbox::new(
@@ -349,14 +373,12 @@ pub fn session_email(
         "text/calendar; method={}; charset=UTF-8",
         method.as_str()
     ))?;
-    let message = Message::builder()
-        .from(mailbox(&facts.organiser)?)
+    let to = Party {
+        email: recipient.email.clone(),
+        name: recipient.name.clone(),
+    };
+    let message = message(&facts.organiser, &to, &subject)?
         .reply_to(mailbox(&facts.organiser)?)
-        .to(mailbox(&Party {
-            email: recipient.email.clone(),
-            name: recipient.name.clone(),
-        })?)
-        .subject(&subject)
         .multipart(
             MultiPart::mixed()
                 .multipart(
@@ -413,13 +435,11 @@ pub fn registration_email(
         UiLanguage::Fr => format!("Inscription enregistrée : {event_title}"),
         UiLanguage::En => format!("Registration recorded: {event_title}"),
     });
-    let message = Message::builder()
-        .from(mailbox(organiser)?)
-        .to(mailbox(&Party {
-            email: recipient.email.clone(),
-            name: recipient.name.clone(),
-        })?)
-        .subject(&subject)
+    let to = Party {
+        email: recipient.email.clone(),
+        name: recipient.name.clone(),
+    };
+    let message = message(organiser, &to, &subject)?
         .multipart(MultiPart::alternative_plain_html(text, html))?;
     Ok(Composed {
         subject,

@@ -169,6 +169,28 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
             .unwrap()
             .contains("Avec plaisir")
     );
+    // "Tunç" arrives as written: the notice is a proper MIME message (the old one was not).
+    assert_eq!(common::smtp::defects(&notice[0].data), Vec::<String>::new());
+    assert!(
+        notice[0]
+            .parsed()
+            .body_text(0)
+            .unwrap()
+            .contains("Tunç Soyer has confirmed")
+    );
+    let unlabelled = lettre::Message::builder()
+        .from("organisers@convene.localhost".parse().unwrap())
+        .to("organisers@convene.localhost".parse().unwrap())
+        .subject("Tunç Soyer confirmed")
+        .body("Tunç Soyer has confirmed.".to_owned())
+        .unwrap()
+        .formatted();
+    let found = common::smtp::defects(&unlabelled);
+    assert!(
+        found.contains(&"no message-id header".to_owned())
+            && found.contains(&"no content-type header".to_owned()),
+        "the strict check sees what the old notice lacked: {found:?}"
+    );
     let confirmed = smtp.messages_to("tunc.soyer@example.org").pop().unwrap();
     let calendar = String::from_utf8_lossy(&confirmed.data).into_owned();
     assert!(calendar.contains("method=REQUEST"));

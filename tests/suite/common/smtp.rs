@@ -172,3 +172,80 @@ impl TestSmtp {
             .collect()
     }
 }
+
+/// What is wrong with a message by the rules every mail client relies on (RFC 5322, 2045, 2047):
+/// nothing but ASCII on the wire (8-bit text travels encoded), lines of at most 998 characters,
+/// the headers every message needs, and a charset on every text part.
+pub fn defects(data: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    if !data.is_ascii() {
+        found.push("raw 8-bit bytes on the wire (headers unencoded, or a body without a transfer encoding)".to_owned());
+    }
+    if data.split(|b| *b == b'\n').any(|line| line.len() > 999) {
+        found.push("a line longer than 998 characters".to_owned());
+    }
+    let text = String::from_utf8_lossy(data);
+    let head = text
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    for header in [
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "content-type",
+    ] {
+        if !head.starts_with(&format!("{header}:")) && !head.contains(&format!("\r\n{header}:")) {
+            found.push(format!("no {header} header"));
+        }
+    }
+    match mail_parser::MessageParser::default().parse(data) {
+        None => found.push("not a parsable message".to_owned()),
+        Some(message) => {
+            for part in &message.parts {
+                let Some(content_type) = mail_parser::MimeHeaders::content_type(part) else {
+                    continue;
+                };
+                if content_type.ctype().eq_ignore_ascii_case("text")
+                    && content_type.attribute("charset").is_none()
+                {
+                    found.push(format!(
+                        "a text/{} part without charset",
+                        content_type.subtype().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+impl Drop for TestSmtp {
+    /// Every email a test received is checked; a malformed one fails the test that sent it.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let received = self.received.lock().unwrap();
+        let problems: Vec<String> = received
+            .iter()
+            .filter(|m| !m.data.is_empty())
+            .filter_map(|m| {
+                let wrong = defects(&m.data);
+                (!wrong.is_empty()).then(|| {
+                    let subject = m.parsed().subject().unwrap_or_default().to_owned();
+                    format!("to {:?}, \"{subject}\": {}", m.to, wrong.join("; "))
+                })
+            })
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "malformed emails:\n{}",
+            problems.join("\n")
+        );
+    }
+}
