@@ -11,6 +11,7 @@ mod m20261125_000005_schedule_guids;
 mod m20261126_000006_data_generations;
 mod m20261202_000007_working_copy;
 mod m20261202_000008_staged_participants;
+mod m20261202_000009_superseded_invitations;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_data_generations::Migration),
             Box::new(m20261202_000007_working_copy::Migration),
             Box::new(m20261202_000008_staged_participants::Migration),
+            Box::new(m20261202_000009_superseded_invitations::Migration),
         ]
     }
 }

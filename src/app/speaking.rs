@@ -97,6 +97,11 @@ pub async fn invitation_by_token(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
+    if invitation.superseded_at.is_some() {
+        return Err(AppError::Gone(
+            "a newer invitation replaced this one: answer through the link in the most recent email",
+        ));
+    }
     if invitation.answered_at.is_some() {
         return Err(AppError::Gone(
             "this invitation has already been answered; ask the organisers for a new link to change your answer",
@@ -322,6 +327,16 @@ pub async fn invite(
     let slot = queries::participant_in_session(&*txn, session.id, participant_id).await?;
     let person = queries::speaker_in_event(&*txn, event.id, slot.speaker_id).await?;
     let recipient = recipient_of(&person)?;
+    // The earlier links of this slot retire: only the newest email's link answers.
+    speaker_invitation::Entity::update_many()
+        .col_expr(
+            speaker_invitation::Column::SupersededAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(speaker_invitation::Column::ParticipantId.eq(slot.id))
+        .filter(speaker_invitation::Column::SupersededAt.is_null())
+        .exec(&*txn)
+        .await?;
     let token = security::new_token();
     let expires_at = now + INVITATION_VALIDITY;
     let invitation = speaker_invitation::ActiveModel {

@@ -222,8 +222,33 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
     let mails = smtp.messages_to("tunc.soyer@example.org");
     let (first, second) = (answer_link(&mails[0]), answer_link(&mails[1]));
 
-    let declined = app
+    // The re-invitation retired the first email's link: it cannot overwrite the newer answer.
+    let retired = app
         .request(reqwest::Method::POST, &first)
+        .json(&json!({"decision": "confirm"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(retired, StatusCode::GONE, None).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("newer invitation")
+    );
+    let page = app
+        .request(reqwest::Method::GET, &first)
+        .header("accept", "text/html")
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::GONE);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("most recent email"), "{page}");
+
+    let declined = app
+        .request(reqwest::Method::POST, &second)
         .json(&json!({"decision": "decline", "note": "Conseil municipal ce jour-là"}))
         .send()
         .await
@@ -237,8 +262,12 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
     .await;
     assert_eq!(conflicts["conflicts"][0]["kind"], "declined_still_listed");
 
+    invite(&app, session, participant).await;
+    app.dispatch_all_pending_emails().await;
+    let third = answer_link(&smtp.messages_to("tunc.soyer@example.org")[2]);
     app.clock.advance(chrono::Duration::days(31));
-    assert_problem(app.get(&second).await, StatusCode::GONE, None).await;
+    let expired = assert_problem(app.get(&third).await, StatusCode::GONE, None).await;
+    assert!(expired["detail"].as_str().unwrap().contains("expired"));
     assert_problem(
         app.get("/speak/not-a-real-token").await,
         StatusCode::NOT_FOUND,
@@ -246,7 +275,7 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
     )
     .await;
     let bad = app
-        .request(reqwest::Method::POST, &second)
+        .request(reqwest::Method::POST, &third)
         .header("content-type", "application/x-www-form-urlencoded")
         .body("decision=maybe")
         .send()

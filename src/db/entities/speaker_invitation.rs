@@ -13,6 +13,8 @@ pub struct Model {
     /// Set once answered: the link works once.
     pub answered_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Set when a newer invitation to the same slot replaced this one: its link is retired.
+    pub superseded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
