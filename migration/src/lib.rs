@@ -12,6 +12,7 @@ mod m20261126_000006_data_generations;
 mod m20261202_000007_working_copy;
 mod m20261202_000008_staged_participants;
 mod m20261202_000009_superseded_invitations;
+mod m20261202_000010_slot_calendar_sequence;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_working_copy::Migration),
             Box::new(m20261202_000008_staged_participants::Migration),
             Box::new(m20261202_000009_superseded_invitations::Migration),
+            Box::new(m20261202_000010_slot_calendar_sequence::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ use crate::db::columns::stored_json;
 use crate::db::entities::{attendance, event, participant, registration, session, speaker};
 use crate::db::queries;
 use crate::db::queries::Edition;
+use crate::domain::calendar::PartStat;
 use crate::domain::calendar::Party;
 use crate::domain::programme::group_runs;
 use crate::domain::text::UiLanguage;
@@ -17,6 +18,7 @@ use crate::domain::vocab::SeatStatus;
 use crate::domain::vocab::{ParticipantStatus, Role};
 use crate::domain::zone::DisplayZone;
 use crate::error::AppResult;
+use crate::mail::compose::Invitee;
 use crate::mail::compose::{Recipient, SessionFacts, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
 
@@ -158,6 +160,27 @@ pub fn feed_url(state: &AppState, token: &str) -> String {
     format!("{}/api/v1/feeds/{token}.ics", state.settings.public_url)
 }
 
+/// The SEQUENCE the next email about a speaker's slot carries; the slot's counter then rises,
+/// so that every later email is newer to their calendar.
+pub(crate) async fn next_slot_sequence(
+    db: &impl ConnectionTrait,
+    slot: &participant::Model,
+) -> AppResult<u32> {
+    let current = participant::Entity::find_by_id(slot.id)
+        .one(db)
+        .await?
+        .map_or(slot.calendar_sequence, |p| p.calendar_sequence);
+    participant::Entity::update_many()
+        .col_expr(
+            participant::Column::CalendarSequence,
+            sea_orm::sea_query::Expr::value(current + 1),
+        )
+        .filter(participant::Column::Id.eq(slot.id))
+        .exec(db)
+        .await?;
+    Ok(u32::try_from(current).unwrap_or(0))
+}
+
 /// Queues one session email to a registrant for the given attendance.
 pub async fn mail_attendee(
     db: &impl ConnectionTrait,
@@ -189,7 +212,7 @@ pub fn attendee_mail(
         &kind,
         &recipient,
         Some(&feed_url(state, &registration.feed_token)),
-        event.rsvp_attendees,
+        &Invitee::attendee(facts, event.rsvp_attendees),
         now,
     )?;
     let mail_kind = match kind {
@@ -268,7 +291,9 @@ pub async fn session_changed(
             .as_deref()
             .map(|token| feed_url(state, token));
         // Speakers' calendars reply: organisers want to know who still comes after a change.
-        let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), true, now)?;
+        let sequence = next_slot_sequence(db, &slot).await?;
+        let invitee = Invitee::speaker(&facts, slot.id, sequence, slot.role, PartStat::Accepted);
+        let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), &invitee, now)?;
         let dedup_key = format!("participant-{}-rev-{}-{method}", slot.id, session.revision);
         enqueue(
             db,

@@ -8,6 +8,7 @@ use crate::app::catalogue::participants::ParticipantView;
 use crate::app::notification as notify;
 use crate::db::entities::{event, participant, session, speaker, speaker_invitation};
 use crate::db::queries;
+use crate::domain::calendar::PartStat;
 use crate::domain::format::zoned_times;
 use crate::domain::local_time::TimeInput;
 use crate::domain::text::Text;
@@ -15,6 +16,7 @@ use crate::domain::text::UiLanguage;
 use crate::domain::vocab::{ParticipantStatus, Role};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::mail::compose::Invitee;
 use crate::mail::compose::{Recipient, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
 use crate::security;
@@ -283,12 +285,15 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
             .feed_token
             .as_deref()
             .map(|t| notify::feed_url(state, t));
+        // Their own entry now reads CONFIRMED and ACCEPTED, one SEQUENCE above the tentative one.
+        let sequence = notify::next_slot_sequence(&*txn, &saved).await?;
+        let invitee = Invitee::speaker(&facts, saved.id, sequence, saved.role, PartStat::Accepted);
         let composed = session_email(
             &facts,
             &SessionMail::Invitation,
             &recipient,
             feed.as_deref(),
-            true,
+            &invitee,
             now,
         )?;
         enqueue(
@@ -368,7 +373,9 @@ pub async fn invite(
         .as_deref()
         .map(|t| notify::feed_url(state, t));
     // Speakers' calendars reply to the organisers: RSVP on.
-    let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), true, now)?;
+    let sequence = notify::next_slot_sequence(&*txn, &slot).await?;
+    let invitee = Invitee::speaker(&facts, slot.id, sequence, slot.role, PartStat::NeedsAction);
+    let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), &invitee, now)?;
     enqueue(
         &*txn,
         NewMail {

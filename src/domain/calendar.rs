@@ -46,16 +46,28 @@ pub struct Party {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttendeeRole {
+    /// Whoever chairs the session (a moderator).
+    Chair,
     /// A speaker: their presence is what the slot is for.
     Required,
-    /// An attendee.
+    /// An attendee: the session takes place without them.
     Optional,
+}
+
+/// Where the recipient stands (RFC 5545 PARTSTAT): it follows their answer, so that a client
+/// shows the entry as accepted once they confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartStat {
+    NeedsAction,
+    Accepted,
+    Declined,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attendee {
     pub party: Party,
     pub role: AttendeeRole,
+    pub partstat: PartStat,
     /// Ask the client to reply to the ORGANIZER.
     pub rsvp: bool,
 }
@@ -133,11 +145,19 @@ fn event_of(method: Method, entry: &Entry, dtstamp: DateTime<Utc>) -> Event {
             .add_parameter(
                 "ROLE",
                 match attendee.role {
+                    AttendeeRole::Chair => "CHAIR",
                     AttendeeRole::Required => "REQ-PARTICIPANT",
                     AttendeeRole::Optional => "OPT-PARTICIPANT",
                 },
             )
-            .add_parameter("PARTSTAT", "NEEDS-ACTION")
+            .add_parameter(
+                "PARTSTAT",
+                match attendee.partstat {
+                    PartStat::NeedsAction => "NEEDS-ACTION",
+                    PartStat::Accepted => "ACCEPTED",
+                    PartStat::Declined => "DECLINED",
+                },
+            )
             .add_parameter("RSVP", if attendee.rsvp { "TRUE" } else { "FALSE" });
         // ATTENDEE may repeat; a plain append would keep only the last one.
         event.append_multi_property(property);
@@ -195,6 +215,7 @@ mod tests {
                     name: "Ülaş Bayraktar".into(),
                 },
                 role: AttendeeRole::Optional,
+                partstat: PartStat::Accepted,
                 rsvp: false,
             }],
         }
@@ -257,7 +278,7 @@ mod tests {
         assert!(
             attendee.contains("CN=Ülaş Bayraktar")
                 && attendee.contains("ROLE=OPT-PARTICIPANT")
-                && attendee.contains("PARTSTAT=NEEDS-ACTION")
+                && attendee.contains("PARTSTAT=ACCEPTED")
                 && attendee.contains("RSVP=FALSE"),
             "{attendee}"
         );

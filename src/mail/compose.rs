@@ -13,7 +13,9 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use minijinja::{Environment, context};
 use serde::Serialize;
 
-use crate::domain::calendar::{self, Attendee, AttendeeRole, Entry, EntryStatus, Method, Party};
+use crate::domain::calendar::{
+    self, Attendee, AttendeeRole, Entry, EntryStatus, Method, PartStat, Party,
+};
 use crate::domain::changes::Change;
 use crate::domain::format::{instant_text, zoned_times};
 use crate::domain::text::UiLanguage;
@@ -249,12 +251,65 @@ struct RoleGroup {
     people: Vec<String>,
 }
 
+/// How one recipient stands in the calendar entry an email carries. Attendees share the
+/// session's entry (its UID, its SEQUENCE = the session's revision). A speaker's slot is an entry
+/// of their own (`slot-{participant}@…`, its own SEQUENCE): it is tentative until they confirm,
+/// which the attendees' entry never is, and their answer must not touch anyone else's entry.
+#[derive(Clone, Debug)]
+pub struct Invitee {
+    pub uid: String,
+    pub sequence: u32,
+    pub role: AttendeeRole,
+    pub partstat: PartStat,
+    /// Ask the calendar to reply to the organiser.
+    pub rsvp: bool,
+}
+
+impl Invitee {
+    /// A registrant holding a seat: they asked for it, so they have accepted.
+    pub fn attendee(facts: &SessionFacts, rsvp: bool) -> Self {
+        Invitee {
+            uid: facts.uid.clone(),
+            sequence: facts.sequence,
+            role: AttendeeRole::Optional,
+            partstat: PartStat::Accepted,
+            rsvp,
+        }
+    }
+
+    /// A speaker in their slot: moderators chair, everyone else is required; their answer so
+    /// far; replies asked for, so that Accept and Decline reach the organisers.
+    pub fn speaker(
+        facts: &SessionFacts,
+        participant_id: i64,
+        sequence: u32,
+        role: Role,
+        partstat: PartStat,
+    ) -> Self {
+        let host = facts
+            .uid
+            .split_once('@')
+            .map_or("convene", |(_, host)| host);
+        Invitee {
+            uid: format!("slot-{participant_id}@{host}"),
+            sequence,
+            role: if role == Role::Moderator {
+                AttendeeRole::Chair
+            } else {
+                AttendeeRole::Required
+            },
+            partstat,
+            rsvp: true,
+        }
+    }
+}
+
 pub fn session_email(
     facts: &SessionFacts,
     kind: &SessionMail,
     recipient: &Recipient,
     feed_url: Option<&str>,
-    rsvp: bool,
+    invitee: &Invitee,
     dtstamp: DateTime<Utc>,
 ) -> anyhow::Result<Composed> {
     let lang = recipient.lang;
@@ -266,26 +321,14 @@ pub fn session_email(
         .split_once(": ")
         .map_or(day.as_str(), |(_, rest)| rest)
         .to_owned();
-    let (method, status, role) = match kind {
-        SessionMail::Cancel => (
-            Method::Cancel,
-            EntryStatus::Cancelled,
-            AttendeeRole::Optional,
-        ),
-        SessionMail::SpeakerInvitation { .. } => (
-            Method::Request,
-            EntryStatus::Tentative,
-            AttendeeRole::Required,
-        ),
-        _ => (
-            Method::Request,
-            EntryStatus::Confirmed,
-            AttendeeRole::Optional,
-        ),
+    let (method, status) = match kind {
+        SessionMail::Cancel => (Method::Cancel, EntryStatus::Cancelled),
+        SessionMail::SpeakerInvitation { .. } => (Method::Request, EntryStatus::Tentative),
+        _ => (Method::Request, EntryStatus::Confirmed),
     };
     let entry = Entry {
-        uid: facts.uid.clone(),
-        sequence: facts.sequence,
+        uid: invitee.uid.clone(),
+        sequence: invitee.sequence,
         starts_at: facts.starts_at,
         ends_at: facts.ends_at,
         summary: facts.title.clone(),
@@ -299,8 +342,9 @@ pub fn session_email(
                 email: recipient.email.clone(),
                 name: recipient.name.clone(),
             },
-            role,
-            rsvp,
+            role: invitee.role,
+            partstat: invitee.partstat,
+            rsvp: invitee.rsvp,
         }],
     };
     let ics = calendar::build(method, None, &[entry], dtstamp);
@@ -492,7 +536,7 @@ mod tests {
             &SessionMail::Invitation,
             &recipient(UiLanguage::Fr),
             None,
-            false,
+            &Invitee::attendee(&facts(), false),
             Utc::now(),
         )
         .unwrap();
@@ -529,7 +573,7 @@ mod tests {
                 &SessionMail::Invitation,
                 &recipient(UiLanguage::En),
                 None,
-                false,
+                &Invitee::attendee(&facts(), false),
                 Utc::now(),
             )
             .unwrap();
@@ -550,7 +594,7 @@ mod tests {
             &SessionMail::Update(vec![Change::Time, Change::Place]),
             &recipient(UiLanguage::En),
             None,
-            false,
+            &Invitee::attendee(&facts(), false),
             Utc::now(),
         )
         .unwrap();
@@ -566,7 +610,7 @@ mod tests {
             &SessionMail::Cancel,
             &recipient(UiLanguage::Fr),
             None,
-            false,
+            &Invitee::attendee(&facts(), false),
             Utc::now(),
         )
         .unwrap();

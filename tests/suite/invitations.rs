@@ -172,7 +172,7 @@ async fn an_attendee_receives_real_calendar_invitations_over_smtp() {
     let attendee = line(&calendar, "ATTENDEE");
     assert!(
         attendee.contains("RSVP=FALSE")
-            && attendee.contains("PARTSTAT=NEEDS-ACTION")
+            && attendee.contains("PARTSTAT=ACCEPTED")
             && attendee.contains("mailto:ulas@example.org"),
         "{attendee}"
     );

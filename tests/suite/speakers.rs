@@ -39,6 +39,21 @@ async fn invite(app: &TestApp, session: i64, participant: i64) -> Value {
     body(response).await
 }
 
+/// The unfolded lines of the calendar part of an email.
+fn calendar_lines(message: &common::smtp::Received) -> Vec<String> {
+    let parsed = message.parsed();
+    let part = parsed
+        .parts
+        .iter()
+        .find(|p| mail_parser::MimeHeaders::is_content_type(*p, "text", "calendar"))
+        .expect("a calendar part");
+    String::from_utf8_lossy(part.contents())
+        .replace("\r\n ", "")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 fn answer_link(message: &common::smtp::Received) -> String {
     let text = message.parsed().body_text(0).unwrap().into_owned();
     let found = regex::Regex::new(r"http://convene\.test(/speak/[A-Za-z0-9_-]+)").unwrap();
@@ -77,6 +92,25 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
     );
     let raw = String::from_utf8_lossy(&invitation.data).replace("\r\n ", "");
     assert!(raw.contains("method=REQUEST"));
+    // The slot is the speaker's own calendar entry: tentative, awaiting their answer.
+    let tentative = calendar_lines(&invitation);
+    let uid = format!("UID:slot-{participant}@convene.test");
+    for expected in [uid.as_str(), "SEQUENCE:0", "STATUS:TENTATIVE"] {
+        assert!(
+            tentative.iter().any(|l| l == expected),
+            "{expected} in {tentative:?}"
+        );
+    }
+    let attendee = tentative
+        .iter()
+        .find(|l| l.starts_with("ATTENDEE"))
+        .unwrap();
+    assert!(
+        attendee.contains("PARTSTAT=NEEDS-ACTION")
+            && attendee.contains("ROLE=REQ-PARTICIPANT")
+            && attendee.contains("RSVP=TRUE"),
+        "{attendee}"
+    );
     let link = answer_link(&invitation);
 
     let page = app.get(&link).await;
@@ -194,6 +228,16 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
     let confirmed = smtp.messages_to("tunc.soyer@example.org").pop().unwrap();
     let calendar = String::from_utf8_lossy(&confirmed.data).into_owned();
     assert!(calendar.contains("method=REQUEST"));
+    // The same entry, one SEQUENCE higher, now confirmed and accepted.
+    let accepted = calendar_lines(&confirmed);
+    for expected in [uid.as_str(), "SEQUENCE:1", "STATUS:CONFIRMED"] {
+        assert!(
+            accepted.iter().any(|l| l == expected),
+            "{expected} in {accepted:?}"
+        );
+    }
+    let attendee = accepted.iter().find(|l| l.starts_with("ATTENDEE")).unwrap();
+    assert!(attendee.contains("PARTSTAT=ACCEPTED"), "{attendee}");
 
     // The link works once.
     let again = app
@@ -219,7 +263,15 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
     invite(&app, session, participant).await;
     invite(&app, session, participant).await;
     app.dispatch_all_pending_emails().await;
-    let mails = smtp.messages_to("tunc.soyer@example.org");
+    // In the order they were sent (delivery may reorder them): each re-invitation is a newer
+    // version of the speaker's entry.
+    let mut mails = smtp.messages_to("tunc.soyer@example.org");
+    mails.sort_by_key(|m| {
+        calendar_lines(m).iter().find_map(|l| {
+            l.strip_prefix("SEQUENCE:")
+                .and_then(|n| n.parse::<u32>().ok())
+        })
+    });
     let (first, second) = (answer_link(&mails[0]), answer_link(&mails[1]));
 
     // The re-invitation retired the first email's link: it cannot overwrite the newer answer.
@@ -264,7 +316,12 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
 
     invite(&app, session, participant).await;
     app.dispatch_all_pending_emails().await;
-    let third = answer_link(&smtp.messages_to("tunc.soyer@example.org")[2]);
+    let third = smtp
+        .messages_to("tunc.soyer@example.org")
+        .iter()
+        .find(|m| calendar_lines(m).iter().any(|l| l == "SEQUENCE:2"))
+        .map(answer_link)
+        .expect("the third invitation");
     app.clock.advance(chrono::Duration::days(31));
     let expired = assert_problem(app.get(&third).await, StatusCode::GONE, None).await;
     assert!(expired["detail"].as_str().unwrap().contains("expired"));

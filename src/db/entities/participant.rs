@@ -26,6 +26,9 @@ pub struct Model {
     /// An organiser's edit of a public participant, JSON of `StagedSlot`: the public keeps the
     /// columns above until the next publication.
     pub staged: Option<String>,
+    /// SEQUENCE of the speaker's own calendar entry for this slot (UID `slot-{id}@…`): the
+    /// next email about it carries this value, then it rises. It never goes back.
+    pub calendar_sequence: i32,
 }
 
 /// What an organiser may change about a participant of a public session before publishing it.
