@@ -38,6 +38,8 @@ for (const sample of JSON.parse(readFileSync(join(folder, "expected.json"), "utf
     if (want.organizer !== undefined) checks.organizer = String(event.organizer).toLowerCase();
     if (want.attendee !== undefined) checks.attendee = String(event.attendees[0]?.getFirstValue()).toLowerCase();
     if (want.attendee_cn !== undefined) checks.attendee_cn = event.attendees[0]?.getParameter("cn");
+    if (want.partstat !== undefined) checks.partstat = event.attendees[0]?.getParameter("partstat");
+    if (want.role !== undefined) checks.role = event.attendees[0]?.getParameter("role");
     for (const [key, value] of Object.entries(checks)) {
       if (value !== want[key]) failures.push(`${where}: ${key} ${JSON.stringify(value)} != ${JSON.stringify(want[key])}`);
     }

@@ -1,6 +1,6 @@
 """Reads Convene's calendar samples with Python's `icalendar` (the parser many Python calendar
 tools use) and checks that it understands them as Convene meant: method, UID, SEQUENCE, status,
-start and end instants, ORGANIZER and ATTENDEE."""
+start and end instants, ORGANIZER and ATTENDEE with its PARTSTAT and ROLE."""
 
 import json
 import sys
@@ -48,6 +48,10 @@ for sample in json.loads((folder / "expected.json").read_text()):
             checks["attendee"] = str(event.get("ATTENDEE")).lower()
         if "attendee_cn" in want:
             checks["attendee_cn"] = str(event.get("ATTENDEE").params.get("CN"))
+        if "partstat" in want:
+            checks["partstat"] = str(event.get("ATTENDEE").params.get("PARTSTAT"))
+        if "role" in want:
+            checks["role"] = str(event.get("ATTENDEE").params.get("ROLE"))
         for key, value in checks.items():
             if value != want[key]:
                 failures.append(f"{where}: {key} {value!r} != {want[key]!r}")

@@ -79,12 +79,13 @@ async fn calendars_are_written_for_external_parsers() {
         (
             "invitation-request.ics",
             mine[0].clone(),
-            json!({"method": "REQUEST", "events": [{"uid": uid, "sequence": 0, "start": "2021-12-07T13:00:00Z", "end": "2021-12-07T14:30:00Z", "status": "CONFIRMED", "organizer": organizer, "attendee": attendee, "attendee_cn": "Ülaş 'Ulas' Bayraktar, Mersin; Kültürhane"}]}),
+            json!({"method": "REQUEST", "events": [{"uid": uid, "sequence": 0, "start": "2021-12-07T13:00:00Z", "end": "2021-12-07T14:30:00Z", "status": "CONFIRMED", "organizer": organizer, "attendee": attendee, "attendee_cn": "Ülaş 'Ulas' Bayraktar, Mersin; Kültürhane",
+                                            "partstat": "ACCEPTED", "role": "OPT-PARTICIPANT"}]}),
         ),
         (
             "invitation-update.ics",
             mine[1].clone(),
-            json!({"method": "REQUEST", "events": [{"uid": uid, "sequence": 1, "start": "2021-12-07T13:30:00Z", "end": "2021-12-07T15:00:00Z", "status": "CONFIRMED", "organizer": organizer, "attendee": attendee}]}),
+            json!({"method": "REQUEST", "events": [{"uid": uid, "sequence": 1, "start": "2021-12-07T13:30:00Z", "end": "2021-12-07T15:00:00Z", "status": "CONFIRMED", "organizer": organizer, "attendee": attendee, "partstat": "ACCEPTED"}]}),
         ),
         (
             "invitation-cancel.ics",
@@ -118,6 +119,76 @@ async fn calendars_are_written_for_external_parsers() {
         .to_owned();
     let personal = app.get(&personal_path).await.text().await.unwrap();
 
+    // A speaker's own slot: tentative at the invitation, accepted once they confirm.
+    let slot = &remaining["items"][0]["participants"][0];
+    let participant = slot["id"].as_i64().unwrap();
+    let session = remaining["items"][0]["id"].as_i64().unwrap();
+    success(
+        app.patch_json(
+            &format!("/api/v1/events/izmir-2021/speakers/{}", slot["speaker_id"]),
+            Some(&app.admin_token),
+            json!({"email": "speaker@example.org"}),
+        )
+        .await,
+    )
+    .await;
+    success(
+        app.post_json(
+            &format!(
+                "/api/v1/events/izmir-2021/sessions/{session}/participants/{participant}/invite"
+            ),
+            Some(&app.admin_token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    app.dispatch_all_pending_emails().await;
+    let invitation = smtp.messages_to("speaker@example.org").pop().unwrap();
+    let text = invitation.parsed().body_text(0).unwrap().into_owned();
+    let link = regex::Regex::new(r"http://convene\.test(/speak/[A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .expect("the answer link")[1]
+        .to_owned();
+    success(
+        app.post_json(&link, None, json!({"decision": "confirm"}))
+            .await,
+    )
+    .await;
+    app.dispatch_all_pending_emails().await;
+    let confirmation = smtp.messages_to("speaker@example.org").pop().unwrap();
+    let slot_uid = format!("slot-{participant}@convene.test");
+    let speaker = "mailto:speaker@example.org";
+    let slot_times = (
+        remaining["items"][0]["starts_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        remaining["items"][0]["ends_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    let speaker_samples = vec![
+        (
+            "speaker-tentative.ics",
+            calendar_part(&invitation.data),
+            json!({"method": "REQUEST", "events": [{"uid": slot_uid, "sequence": 0, "start": slot_times.0, "end": slot_times.1, "status": "TENTATIVE",
+                   "organizer": organizer, "attendee": speaker, "partstat": "NEEDS-ACTION", "role": "REQ-PARTICIPANT"}]}),
+        ),
+        (
+            "speaker-confirmed.ics",
+            calendar_part(&confirmation.data),
+            json!({"method": "REQUEST", "events": [{"uid": slot_uid, "sequence": 1, "start": slot_times.0, "end": slot_times.1, "status": "CONFIRMED",
+                   "organizer": organizer, "attendee": speaker, "partstat": "ACCEPTED", "role": "REQ-PARTICIPANT"}]}),
+        ),
+    ];
+
     let dir = std::env::var("CONVENE_CALENDAR_SAMPLES")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| {
@@ -125,7 +196,7 @@ async fn calendars_are_written_for_external_parsers() {
         });
     std::fs::create_dir_all(&dir).unwrap();
     let mut manifest = Vec::new();
-    for (file, text, expected) in expectations.into_iter().chain([
+    for (file, text, expected) in expectations.into_iter().chain(speaker_samples).chain([
         (
             "event-feed.ics",
             feed,
