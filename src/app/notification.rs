@@ -44,7 +44,8 @@ pub fn organiser_of(state: &AppState, event: &event::Model) -> Party {
     }
 }
 
-/// "M. Tunç Soyer, Maire, Municipalité Métropolitaine d'Izmir" — how programmes name speakers.
+/// "M. Tunç Soyer, Maire, Municipalité Métropolitaine d'Izmir" — how programmes name speakers,
+/// followed by their talk when they give one.
 pub fn speaker_line(speaker: &speaker::Model, talk_title: Option<&str>) -> String {
     let name = match &speaker.honorific {
         Some(honorific) => format!("{honorific} {}", speaker.name),
@@ -54,8 +55,10 @@ pub fn speaker_line(speaker: &speaker::Model, talk_title: Option<&str>) -> Strin
     parts.extend(speaker.position.clone());
     parts.extend(speaker.organisation.clone());
     let line = parts.join(", ");
+    // The same line goes to French and English readers: a dash reads right in both, where
+    // guillemets are French typography only.
     match talk_title {
-        Some(title) => format!("« {title} » — {line}"),
+        Some(title) => format!("{line} — {title}"),
         None => line,
     }
 }

@@ -9,7 +9,7 @@ use crate::app::notification as notify;
 use crate::db::entities::{event, participant, session, speaker, speaker_invitation};
 use crate::db::queries;
 use crate::domain::calendar::PartStat;
-use crate::domain::format::zoned_times;
+use crate::domain::format::dated_times_text;
 use crate::domain::local_time::TimeInput;
 use crate::domain::text::Text;
 use crate::domain::text::UiLanguage;
@@ -68,21 +68,18 @@ impl Invitation {
     pub fn times(&self) -> AppResult<Vec<String>> {
         let zone: Zone = self.person.timezone;
         let lang = self.lang();
-        let mut lines = vec![
-            zoned_times(
-                &DisplayZone::named(zone),
-                self.session.starts_at,
-                self.session.ends_at,
-                lang,
-            )
-            .text,
-        ];
+        let mut lines = vec![dated_times_text(
+            &DisplayZone::named(zone),
+            self.session.starts_at,
+            self.session.ends_at,
+            lang,
+        )];
         let zones: Vec<DisplayZone> =
             crate::db::columns::stored_json(&self.event.display_zones, "events.display_zones")?;
         lines.extend(
             zones
                 .iter()
-                .map(|z| zoned_times(z, self.session.starts_at, self.session.ends_at, lang).text),
+                .map(|z| dated_times_text(z, self.session.starts_at, self.session.ends_at, lang)),
         );
         Ok(lines)
     }

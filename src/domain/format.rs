@@ -160,6 +160,24 @@ pub fn zoned_times(
     }
 }
 
+/// A span as `zone` reads it, with its local date: "Toronto: Tuesday 7 December 2021,
+/// 8:00–9:30 AM EST (UTC-5)". For lines read without the programme's day headings around them
+/// (emails, a speaker's or registrant's page), where a time alone could be any day.
+pub fn dated_times_text(
+    zone: &DisplayZone,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    lang: UiLanguage,
+) -> String {
+    let times = zoned_times(zone, start, end, lang);
+    let date = day_label(times.starts_at.date_naive(), lang);
+    let rest = times
+        .text
+        .strip_prefix(&format!("{}: ", zone.label))
+        .unwrap_or(&times.text);
+    format!("{}: {date}, {rest}", zone.label)
+}
+
 /// One instant as a zone reads it: "Paris: mardi 7 décembre 2021, 14h CET (UTC+1)".
 pub fn instant_text(zone: &DisplayZone, instant: DateTime<Utc>, lang: UiLanguage) -> String {
     let local = instant.with_timezone(&zone.timezone.tz());

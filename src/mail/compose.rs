@@ -17,7 +17,7 @@ use crate::domain::calendar::{
     self, Attendee, AttendeeRole, Entry, EntryStatus, Method, PartStat, Party,
 };
 use crate::domain::changes::Change;
-use crate::domain::format::{instant_text, zoned_times};
+use crate::domain::format::{dated_times_text, instant_text, zoned_times};
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::Role;
 use crate::domain::zone::{DisplayZone, Zone};
@@ -383,7 +383,7 @@ pub fn session_email(
     let zone_lines: Vec<String> = facts
         .event_zones
         .iter()
-        .map(|z| zoned_times(z, facts.starts_at, facts.ends_at, lang).text)
+        .map(|z| dated_times_text(z, facts.starts_at, facts.ends_at, lang))
         .collect();
     let action_label = match lang {
         UiLanguage::Fr => "Confirmer ou décliner",

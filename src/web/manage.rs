@@ -17,7 +17,7 @@ use crate::app::registration::self_service::{
     RegistrationChanges, cancel_by_token, erase_by_token, update_by_token, view_by_token,
 };
 use crate::db::queries;
-use crate::domain::format::zoned_times;
+use crate::domain::format::dated_times_text;
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::Mode;
 use crate::domain::vocab::RegistrationStatus;
@@ -68,7 +68,7 @@ async fn render_manage(
                 .sessions
                 .iter()
                 .any(|seat| seat.session_id == s.id && seat.status != SeatStatus::Cancelled),
-            time: zoned_times(&own, s.starts_at, s.ends_at, lang).text,
+            time: dated_times_text(&own, s.starts_at, s.ends_at, lang),
             id: s.id,
             title: s.title,
         })

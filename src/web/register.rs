@@ -19,7 +19,7 @@ use crate::app::AppState;
 use crate::app::registration::register::{NewRegistration, register_attendee};
 use crate::db::entities::event;
 use crate::db::queries;
-use crate::domain::format::zoned_times;
+use crate::domain::format::dated_times_text;
 use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
 use crate::domain::vocab::AttendanceMode;
 use crate::domain::vocab::Mode;
@@ -86,7 +86,7 @@ async fn render_form(
         .into_iter()
         .map(|s| OfferedSession {
             id: s.id,
-            time: zoned_times(&own, s.starts_at, s.ends_at, lang).text,
+            time: dated_times_text(&own, s.starts_at, s.ends_at, lang),
             title: s.title,
             attendance: s.attendance,
         })

@@ -26,6 +26,8 @@ pub fn words(lang: UiLanguage) -> Value {
             statuses => map(&[(RegistrationStatus::Active.as_str(), "active"), (RegistrationStatus::Cancelled.as_str(), "annulée"), (RegistrationStatus::Erased.as_str(), "effacée")]),
             seat_statuses => map(&[(SeatStatus::Confirmed.as_str(), "confirmée"), (SeatStatus::Waitlisted.as_str(), "liste d'attente"), (SeatStatus::Cancelled.as_str(), "annulée")]),
             back_to_programme => "Retour au programme", fix_errors => "Merci de corriger ces points :", optional => "facultatif",
+            // French typography: a thin space before the colon, guillemets around a title.
+            colon => "\u{202f}:", quote_open => "«\u{a0}", quote_close => "\u{a0}»",
             name => "Nom complet", email => "Adresse e-mail", organisation => "Organisation", city => "Ville", country => "Pays",
             attendance => "Participation", sessions => "Séances",
             sessions_hint => "(ne rien cocher : toutes les séances ouvertes à votre mode de participation)",
@@ -60,6 +62,7 @@ pub fn words(lang: UiLanguage) -> Value {
             statuses => map(&[(RegistrationStatus::Active.as_str(), "active"), (RegistrationStatus::Cancelled.as_str(), "cancelled"), (RegistrationStatus::Erased.as_str(), "erased")]),
             seat_statuses => map(&[(SeatStatus::Confirmed.as_str(), "confirmed"), (SeatStatus::Waitlisted.as_str(), "waitlisted"), (SeatStatus::Cancelled.as_str(), "cancelled")]),
             back_to_programme => "Back to the programme", fix_errors => "Please fix the following:", optional => "optional",
+            colon => ":", quote_open => "“", quote_close => "”",
             name => "Full name", email => "Email address", organisation => "Organisation", city => "City", country => "Country",
             attendance => "Attendance", sessions => "Sessions",
             sessions_hint => "(tick none for every session open to your attendance mode)",

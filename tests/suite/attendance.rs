@@ -827,8 +827,9 @@ async fn the_emailed_management_link_opens_a_page_that_cancels() {
         "user text is escaped"
     );
     assert!(
-        html.contains("Vos séances") && html.contains("Istanbul: 16h-17h30 (UTC+3)"),
-        "times in the registrant's zone"
+        html.contains("Vos séances")
+            && html.contains("Istanbul: mardi 7 décembre 2021, 16h-17h30 (UTC+3)"),
+        "times, with their date, in the registrant's zone: {html}"
     );
 
     let cancelled = app

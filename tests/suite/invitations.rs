@@ -152,7 +152,7 @@ async fn an_attendee_receives_real_calendar_invitations_over_smtp() {
         parsed
             .body_text(0)
             .unwrap()
-            .contains("Izmir: 16h-17h30 TRT (UTC+3)")
+            .contains("Izmir: mardi 7 décembre 2021, 16h-17h30 TRT (UTC+3)")
     );
 
     let (method, calendar) = calendar_of(invitation);

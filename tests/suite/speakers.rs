@@ -117,8 +117,10 @@ async fn a_speaker_confirms_through_the_emailed_link_and_the_organisers_are_told
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(
-        html.contains("Bienvenue et ouverture") && html.contains("Izmir: 16h-17h30 TRT (UTC+3)"),
-        "role and times in the page"
+        html.contains("Bienvenue et ouverture")
+            && html.contains("Izmir: mardi 7 décembre 2021, 16h-17h30 TRT (UTC+3)")
+            && html.contains("3e Sommet international des maires"),
+        "role, event and dated times in the page: {html}"
     );
 
     let answered = app

@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::app::registration::seating::Decision;
 use crate::db::entities::{attendance, event, registration, session};
-use crate::domain::format::zoned_times;
+use crate::domain::format::dated_times_text;
 use crate::domain::text::clean;
 use crate::domain::text::{Email, LanguageCode, Title, UiLanguage};
 use crate::domain::vocab::Mode;
@@ -208,7 +208,7 @@ pub(crate) fn registration_mails(
         }
         lines.push(SessionLine {
             title: session.title.clone(),
-            time: zoned_times(&own, session.starts_at, session.ends_at, recipient.lang).text,
+            time: dated_times_text(&own, session.starts_at, session.ends_at, recipient.lang),
             status: match (*status, recipient.lang) {
                 (SeatStatus::Confirmed, UiLanguage::Fr) => "confirmée".into(),
                 (SeatStatus::Confirmed, UiLanguage::En) => "confirmed".into(),

@@ -25,6 +25,8 @@ pub struct SeatView {
     /// Place in the waitlist (1 = next), when waitlisted.
     pub waitlist_position: Option<u64>,
     pub times: ZonedTimes,
+    /// The same span with its date, as one line: "Toronto: Tuesday 7 December 2021, 8:00–9:30 AM EST (UTC-5)".
+    pub dated_time: String,
     /// Only for confirmed seats.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub online_url: Option<String>,
@@ -135,6 +137,12 @@ pub(crate) fn assemble_view(
                 status: seat.status,
                 waitlist_position,
                 times: zoned_times(&own, session.starts_at, session.ends_at, lang),
+                dated_time: crate::domain::format::dated_times_text(
+                    &own,
+                    session.starts_at,
+                    session.ends_at,
+                    lang,
+                ),
             }
         })
         .collect();
