@@ -221,6 +221,7 @@ pub async fn find_meeting_slots(
                         label: speaker.city.unwrap_or_else(|| zone.city_label()),
                         timezone: zone,
                         abbreviation: None,
+                        print: None,
                     },
                     window,
                 }),

@@ -11,6 +11,7 @@ use crate::db::queries;
 use crate::db::queries::Edition;
 use crate::domain::calendar::PartStat;
 use crate::domain::calendar::Party;
+use crate::domain::programme::ZonePlan;
 use crate::domain::programme::group_runs;
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::RegistrationStatus;
@@ -99,6 +100,8 @@ pub async fn sessions_facts(
     let participants = queries::participants_of_sessions(db, &ids, edition).await?;
     let rooms = queries::rooms_of_event(db, event.id).await?;
     let event_zones: Vec<DisplayZone> = stored_json(&event.display_zones, "events.display_zones")?;
+    // The zones each session is printed in, as on the programme.
+    let plan = ZonePlan::new(&event_zones, event.timezone, &[], event.attendance);
     let mut all = Vec::with_capacity(sessions.len());
     for session in sessions {
         let announced: Vec<(Role, String)> = participants
@@ -132,7 +135,11 @@ pub async fn sessions_facts(
             sequence: session.revision.max(0) as u32,
             title: session.title.clone(),
             event_title: event.title.clone(),
-            event_zones: event_zones.clone(),
+            event_zones: plan
+                .zones_for(session.attendance, session.streamed)
+                .into_iter()
+                .cloned()
+                .collect(),
             starts_at: session.starts_at,
             ends_at: session.ends_at,
             description: session.description.clone(),

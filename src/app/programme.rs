@@ -95,7 +95,7 @@ pub async fn build_programme(
     let home: Zone = event.timezone;
     let display: Vec<DisplayZone> = stored_json(&event.display_zones, "events.display_zones")?;
     let lang = lang.unwrap_or_else(|| UiLanguage::for_code(&event.default_language));
-    let plan = ZonePlan::new(&display, home, requested);
+    let plan = ZonePlan::new(&display, home, requested, event.attendance);
 
     let sessions = queries::sessions_of_event(db, event.id, false).await?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
@@ -112,7 +112,7 @@ pub async fn build_programme(
     for session in sessions {
         let attendance: AttendanceMode = session.attendance;
         let times = plan
-            .zones_for(attendance)
+            .zones_for(attendance, session.streamed)
             .into_iter()
             .map(|zone| zoned_times(zone, session.starts_at, session.ends_at, lang))
             .collect();

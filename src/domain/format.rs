@@ -213,6 +213,7 @@ mod tests {
             label: label.into(),
             timezone: name.parse().unwrap(),
             abbreviation: abbreviation.map(Into::into),
+            print: None,
         }
     }
 

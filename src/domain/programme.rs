@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::vocab::AttendanceMode;
-use super::zone::{DisplayZone, Zone};
+use super::zone::{DisplayZone, Zone, ZonePrinting};
 
 /// The zones a programme is printed in, for one reader.
 #[derive(Clone, Debug)]
@@ -13,12 +13,20 @@ pub struct ZonePlan {
     venue: DisplayZone,
     /// The reader named zones: print every session in exactly those.
     explicit: bool,
+    /// How a display zone that does not say is printed: on-site events print every zone for
+    /// every session; other events print the far zones for sessions followed from afar.
+    default_printing: ZonePrinting,
 }
 
 impl ZonePlan {
     /// `requested` empty means "the event's display zones". A requested zone that the event also
     /// displays keeps the event's label and abbreviation ("Paris", "TRT").
-    pub fn new(display_zones: &[DisplayZone], home: Zone, requested: &[Zone]) -> Self {
+    pub fn new(
+        display_zones: &[DisplayZone],
+        home: Zone,
+        requested: &[Zone],
+        event_attendance: AttendanceMode,
+    ) -> Self {
         let venue = display_zones
             .iter()
             .find(|z| z.timezone == home)
@@ -48,6 +56,11 @@ impl ZonePlan {
             zones,
             venue,
             explicit,
+            default_printing: if event_attendance == AttendanceMode::OnSite {
+                ZonePrinting::EverySession
+            } else {
+                ZonePrinting::FollowedFromAfar
+            },
         }
     }
 
@@ -55,14 +68,28 @@ impl ZonePlan {
         &self.zones
     }
 
-    /// As the printed Izmir programme does: an on-site-only session is shown in the venue's
-    /// zone alone, unless the reader asked for zones.
-    pub fn zones_for(&self, attendance: AttendanceMode) -> Vec<&DisplayZone> {
-        if attendance == AttendanceMode::OnSite && !self.explicit {
-            vec![&self.venue]
-        } else {
-            self.zones.iter().collect()
+    /// The zones one session is printed in. As the printed Izmir programme does, an on-site
+    /// session that nobody follows from afar is shown in the venue's zone alone, unless a zone
+    /// says it is printed for every session (the default of on-site events) or the reader named
+    /// zones. A zone equal to the venue's is printed once.
+    pub fn zones_for(&self, attendance: AttendanceMode, streamed: bool) -> Vec<&DisplayZone> {
+        if self.explicit {
+            return self.zones.iter().collect();
         }
+        let from_afar = attendance != AttendanceMode::OnSite || streamed;
+        let mut printed: Vec<&DisplayZone> = Vec::new();
+        for zone in &self.zones {
+            let wanted = zone.timezone == self.venue.timezone
+                || from_afar
+                || zone.print.unwrap_or(self.default_printing) == ZonePrinting::EverySession;
+            if wanted && !printed.iter().any(|p| p.timezone == zone.timezone) {
+                printed.push(zone);
+            }
+        }
+        if printed.is_empty() {
+            printed.push(&self.venue);
+        }
+        printed
     }
 
     /// Days are those of the first zone the reader asked for (or the event's first zone).
@@ -101,16 +128,19 @@ mod tests {
                 label: "Izmir".into(),
                 timezone: "Europe/Istanbul".parse().unwrap(),
                 abbreviation: Some("TRT".into()),
+                print: None,
             },
             DisplayZone {
                 label: "Paris".into(),
                 timezone: "Europe/Paris".parse().unwrap(),
                 abbreviation: None,
+                print: None,
             },
             DisplayZone {
                 label: "Montréal".into(),
                 timezone: "America/Toronto".parse().unwrap(),
                 abbreviation: None,
+                print: None,
             },
         ]
     }
@@ -121,11 +151,46 @@ mod tests {
 
     #[test]
     fn on_site_sessions_print_the_venue_zone_only_by_default() {
-        let plan = ZonePlan::new(&display(), istanbul(), &[]);
-        assert_eq!(plan.zones_for(AttendanceMode::Virtual).len(), 3);
-        let on_site = plan.zones_for(AttendanceMode::OnSite);
+        let plan = ZonePlan::new(&display(), istanbul(), &[], AttendanceMode::Hybrid);
+        assert_eq!(plan.zones_for(AttendanceMode::Virtual, false).len(), 3);
+        let on_site = plan.zones_for(AttendanceMode::OnSite, false);
         assert_eq!(on_site.len(), 1);
         assert_eq!(on_site[0].abbreviation.as_deref(), Some("TRT"));
+    }
+
+    #[test]
+    fn an_on_site_event_prints_its_far_zones_for_every_session() {
+        let sfax: Zone = "Africa/Tunis".parse().unwrap();
+        let zones = vec![
+            DisplayZone {
+                label: "Sfax".into(),
+                ..DisplayZone::named(sfax)
+            },
+            DisplayZone {
+                label: "Bruxelles".into(),
+                ..DisplayZone::named("Europe/Brussels".parse().unwrap())
+            },
+            // The venue's zone twice is printed once.
+            DisplayZone {
+                label: "Sfax (bis)".into(),
+                ..DisplayZone::named(sfax)
+            },
+        ];
+        let on_site = ZonePlan::new(&zones, sfax, &[], AttendanceMode::OnSite);
+        let labels: Vec<&str> = on_site
+            .zones_for(AttendanceMode::OnSite, false)
+            .iter()
+            .map(|z| z.label.as_str())
+            .collect();
+        assert_eq!(labels, ["Sfax", "Bruxelles"]);
+        // A hybrid event keeps far zones for sessions followed from afar, unless told otherwise.
+        let hybrid = ZonePlan::new(&zones, sfax, &[], AttendanceMode::Hybrid);
+        assert_eq!(hybrid.zones_for(AttendanceMode::OnSite, false).len(), 1);
+        assert_eq!(hybrid.zones_for(AttendanceMode::OnSite, true).len(), 2);
+        let mut every = zones.clone();
+        every[1].print = Some(ZonePrinting::EverySession);
+        let told = ZonePlan::new(&every, sfax, &[], AttendanceMode::Hybrid);
+        assert_eq!(told.zones_for(AttendanceMode::OnSite, false).len(), 2);
     }
 
     #[test]
@@ -137,9 +202,10 @@ mod tests {
                 "Asia/Tokyo".parse().unwrap(),
                 "Europe/Paris".parse().unwrap(),
             ],
+            AttendanceMode::Hybrid,
         );
         let labels: Vec<&str> = plan
-            .zones_for(AttendanceMode::OnSite)
+            .zones_for(AttendanceMode::OnSite, false)
             .iter()
             .map(|z| z.label.as_str())
             .collect();
@@ -150,9 +216,14 @@ mod tests {
     #[test]
     fn days_follow_the_first_zone() {
         let late: DateTime<Utc> = "2021-12-07T16:00:00Z".parse().unwrap();
-        let tokyo = ZonePlan::new(&display(), istanbul(), &["Asia/Tokyo".parse().unwrap()]);
+        let tokyo = ZonePlan::new(
+            &display(),
+            istanbul(),
+            &["Asia/Tokyo".parse().unwrap()],
+            AttendanceMode::Hybrid,
+        );
         assert_eq!(tokyo.local_day(late).to_string(), "2021-12-08");
-        let default = ZonePlan::new(&display(), istanbul(), &[]);
+        let default = ZonePlan::new(&display(), istanbul(), &[], AttendanceMode::Hybrid);
         assert_eq!(default.local_day(late).to_string(), "2021-12-07");
     }
 

@@ -225,6 +225,7 @@ mod tests {
                 label: label.into(),
                 timezone: name.parse().unwrap(),
                 abbreviation: None,
+                print: None,
             },
             window: DailyWindow::parse("08:00-20:00").unwrap(),
         }

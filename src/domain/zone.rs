@@ -154,6 +154,18 @@ pub struct DisplayZone {
     #[serde(default)]
     #[schema(example = "TRT")]
     pub abbreviation: Option<String>,
+    /// For which sessions this zone is printed; by default every session of an on-site event,
+    /// and the sessions followed from afar (virtual, hybrid or streamed) of other events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub print: Option<ZonePrinting>,
+}
+
+/// Whether a display zone is printed for every session or only for those followed from afar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ZonePrinting {
+    EverySession,
+    FollowedFromAfar,
 }
 
 impl DisplayZone {
@@ -163,6 +175,7 @@ impl DisplayZone {
             label: zone.city_label(),
             timezone: zone,
             abbreviation: None,
+            print: None,
         }
     }
 

@@ -505,6 +505,7 @@ mod tests {
                 label: "Izmir".into(),
                 timezone: "Europe/Istanbul".parse().unwrap(),
                 abbreviation: Some("TRT".into()),
+                print: None,
             }],
             starts_at: "2021-12-08T13:00:00Z".parse().unwrap(),
             ends_at: "2021-12-08T14:30:00Z".parse().unwrap(),

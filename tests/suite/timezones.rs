@@ -328,3 +328,31 @@ async fn the_slot_finder_can_take_the_zones_of_an_events_speakers() {
         "{zones:?}"
     );
 }
+
+#[tokio::test]
+async fn an_on_site_events_far_zone_is_printed_for_its_sessions() {
+    // The Sfax peer-learning event is on site; its Brussels line is for every session.
+    let app = spawn_app().await;
+    app.create("/api/v1/events", event_payload("sfax-2019"))
+        .await;
+    let room = app
+        .create(
+            "/api/v1/events/sfax-2019/rooms",
+            json!({"name": "Salle des fêtes", "capacity": 40}),
+        )
+        .await;
+    app.create(
+        "/api/v1/events/sfax-2019/sessions",
+        json!({"title": "Study visit", "kind": "study_visit", "starts_at": "2019-06-25T14:00",
+               "ends_at": "2019-06-25T16:00", "room_id": room["id"], "status": "published"}),
+    )
+    .await;
+    let programme = success(app.get("/api/v1/events/sfax-2019/programme?lang=en").await).await;
+    let labels: Vec<&str> = programme["days"][0]["sessions"][0]["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Sfax", "Brussels"]);
+}
