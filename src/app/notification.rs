@@ -227,7 +227,7 @@ pub fn attendee_mail(
     )?;
     let mail_kind = match kind {
         SessionMail::Cancel => "cancellation",
-        SessionMail::Update(_) => "update",
+        SessionMail::Update(..) => "update",
         _ => "invitation",
     };
     Ok(NewMail {

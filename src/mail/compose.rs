@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::domain::calendar::{
     self, Attendee, AttendeeRole, Entry, EntryStatus, Method, PartStat, Party,
 };
-use crate::domain::changes::Change;
+use crate::domain::changes::{CalendarFacts, Change};
 use crate::domain::format::{dated_times_text, instant_text, zoned_times};
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::Role;
@@ -95,7 +95,8 @@ pub enum SessionMail {
     Invitation,
     /// A waitlisted seat became free.
     Promoted,
-    Update(Vec<Change>),
+    /// What changed, and the session as it was before, so the email can say "previously".
+    Update(Vec<Change>, CalendarFacts),
     Cancel,
     /// A speaker asked to take a slot: tentative, with the link to answer.
     SpeakerInvitation {
@@ -155,11 +156,11 @@ fn subject(kind: &SessionMail, title: &str, when: &str, lang: UiLanguage) -> Str
         (SessionMail::Invitation, UiLanguage::En) => format!("Invitation: {title} ({when})"),
         (SessionMail::Promoted, UiLanguage::Fr) => format!("Place confirmée : {title} ({when})"),
         (SessionMail::Promoted, UiLanguage::En) => format!("Seat confirmed: {title} ({when})"),
-        (SessionMail::Update(changes), UiLanguage::Fr) => format!(
+        (SessionMail::Update(changes, _), UiLanguage::Fr) => format!(
             "Modifié ({}) : {title} ({when})",
             change_words(changes, lang)
         ),
-        (SessionMail::Update(changes), UiLanguage::En) => format!(
+        (SessionMail::Update(changes, _), UiLanguage::En) => format!(
             "Updated ({}): {title} ({when})",
             change_words(changes, lang)
         ),
@@ -364,13 +365,28 @@ pub fn session_email(
     let kind_name = match kind {
         SessionMail::Invitation => "invitation",
         SessionMail::Promoted => "promoted",
-        SessionMail::Update(_) => "update",
+        SessionMail::Update(..) => "update",
         SessionMail::Cancel => "cancel",
         SessionMail::SpeakerInvitation { .. } => "speaker",
     };
     let changes = match kind {
-        SessionMail::Update(changes) => change_words(changes, lang),
+        SessionMail::Update(changes, _) => change_words(changes, lang),
         _ => String::new(),
+    };
+    // An update says what the session was: the old time in the reader's zone, the old title.
+    let (was_time, was_title) = match kind {
+        SessionMail::Update(changes, before) => (
+            changes.contains(&Change::Time).then(|| {
+                dated_times_text(&own_zone, before.starts_at, before.ends_at, lang)
+                    .split_once(": ")
+                    .map(|(_, rest)| rest.to_owned())
+                    .unwrap_or_default()
+            }),
+            changes
+                .contains(&Change::Title)
+                .then(|| before.title.clone()),
+        ),
+        _ => (None, None),
     };
     let roles: Vec<RoleGroup> = facts
         .roles
@@ -402,6 +418,8 @@ pub fn session_email(
         roles => roles,
         questions => &facts.questions,
         changes => changes,
+        was_time => was_time,
+        was_title => was_title,
         role => role_label,
         talk_title => talk_title,
         action_url => action_url,
@@ -494,6 +512,18 @@ pub fn registration_email(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn previously() -> CalendarFacts {
+        CalendarFacts {
+            title: "Atelier 1".into(),
+            starts_at: "2021-12-08T12:00:00Z".parse().unwrap(),
+            ends_at: "2021-12-08T13:30:00Z".parse().unwrap(),
+            attendance: crate::domain::vocab::AttendanceMode::Virtual,
+            room_id: None,
+            online_url: None,
+            status: crate::domain::vocab::SessionStatus::Published,
+        }
+    }
 
     fn facts() -> SessionFacts {
         SessionFacts {
@@ -592,7 +622,7 @@ mod tests {
     fn an_update_says_what_changed() {
         let composed = session_email(
             &facts(),
-            &SessionMail::Update(vec![Change::Time, Change::Place]),
+            &SessionMail::Update(vec![Change::Time, Change::Place], previously()),
             &recipient(UiLanguage::En),
             None,
             &Invitee::attendee(&facts(), false),
@@ -605,6 +635,17 @@ mod tests {
                 .starts_with("Updated (time, place): Atelier"),
             "{}",
             composed.subject
+        );
+        // The old time, in the reader's zone (Toronto), with its date.
+        let text = mail_parser::MessageParser::default()
+            .parse(composed.message.as_bytes())
+            .unwrap()
+            .body_text(0)
+            .unwrap()
+            .into_owned();
+        assert!(
+            text.contains("Previously: Wednesday 8 December 2021, 7:00"),
+            "{text}"
         );
         let cancel = session_email(
             &facts(),

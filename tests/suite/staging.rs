@@ -179,6 +179,12 @@ async fn edits_to_a_published_session_wait_for_publication_then_send_one_update(
         text.contains("DTSTART:20190625T140000Z"),
         "the new time, in UTC: {text}"
     );
+    let body = update.parsed().body_text(0).unwrap().into_owned();
+    assert!(
+        body.contains("Previously: Tuesday 25 June 2019")
+            && body.contains("Previously titled: Study visit to the Sfax welcome centre"),
+        "the update says what the session was: {body}"
+    );
     let changelog = success(
         app.get_as(
             &app.admin_token,

@@ -235,7 +235,7 @@ async fn publish_in(
         let kind = if after.status == SessionStatus::Cancelled {
             SessionMail::Cancel
         } else {
-            SessionMail::Update(before.changes_to(&after))
+            SessionMail::Update(before.changes_to(&after), before.clone())
         };
         notify::session_changed(txn, state, &event, saved, kind, now).await?;
     }
