@@ -566,3 +566,93 @@ async fn every_problem_of_a_file_is_reported_together_and_nothing_is_imported() 
     .await;
     assert_eq!(speakers["items"], json!([]), "not even the valid people");
 }
+
+#[tokio::test]
+async fn frab_c3voc_hub_and_pretalx_demo_exports_import_with_their_instants() {
+    let app = spawn_app().await;
+    // (file, event, zone, first day, last day, sessions, a title, its start and end in UTC)
+    let cases = [
+        (
+            "c3voc-hub-38c3.json",
+            "38c3",
+            "Europe/Berlin",
+            "2024-12-27",
+            "2024-12-30",
+            2,
+            "38C3: Opening Ceremony",
+            "2024-12-27T09:30:00Z",
+            "2024-12-27T10:00:00Z",
+        ),
+        (
+            "frab-camp2019.json",
+            "camp-2019",
+            "Europe/Berlin",
+            "2019-08-21",
+            "2019-08-26",
+            79,
+            "Opening Ceremony",
+            "2019-08-21T09:00:00Z",
+            "2019-08-21T09:30:00Z",
+        ),
+        (
+            "pretalx-democon.json",
+            "democon",
+            "UTC",
+            "2020-12-14",
+            "2020-12-16",
+            36,
+            "Focused 5thgeneration hardware",
+            "2020-12-14T08:00:00Z",
+            "2020-12-14T08:30:00Z",
+        ),
+    ];
+    for (file, slug, zone, starts, ends, count, title, start, end) in cases {
+        app.create(
+            "/api/v1/events",
+            json!({"slug": slug, "title": slug, "kind": "summit", "attendance": "hybrid",
+                   "timezone": zone, "starts_on": starts, "ends_on": ends}),
+        )
+        .await;
+        let report =
+            success(import(&app, slug, "application/json", &real_schedule(file), false).await)
+                .await;
+        assert_eq!(
+            report["sessions_created"].as_array().unwrap().len(),
+            count,
+            "{file}: {report}"
+        );
+        let sessions = success(
+            app.get_as(&app.admin_token, &format!("/api/v1/events/{slug}/sessions"))
+                .await,
+        )
+        .await;
+        let found = sessions["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["title"] == title)
+            .unwrap_or_else(|| panic!("{file}: no session {title}"));
+        assert_eq!(
+            (found["starts_at"].as_str(), found["ends_at"].as_str()),
+            (Some(start), Some(end)),
+            "{file}"
+        );
+    }
+    // The hub's opening: its room and its three speakers came along.
+    let sessions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/38c3/sessions")
+            .await,
+    )
+    .await;
+    let opening = &sessions["items"][0];
+    assert_eq!(opening["participants"].as_array().unwrap().len(), 3);
+    let rooms = success(app.get("/api/v1/events/38c3/rooms").await).await;
+    assert!(
+        rooms["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "Saal 1"),
+        "{rooms}"
+    );
+}

@@ -171,6 +171,77 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
             }
         }
     }
+    // The c3voc "schedule 2.0" layout (the CCC hub): a flat list of events with start and end
+    // instants, their room as an object and `participants` instead of `persons`.
+    let events = value.pointer("/schedule/events").and_then(Value::as_array);
+    for (i, event) in events.into_iter().flatten().enumerate() {
+        let path = format!("schedule.events[{i}]");
+        let start = text_at(event, "start");
+        let end = text_at(event, "end");
+        let duration = match (start.as_deref(), end.as_deref()) {
+            (Some(start), Some(end)) => {
+                match (
+                    chrono::DateTime::parse_from_rfc3339(start),
+                    chrono::DateTime::parse_from_rfc3339(end),
+                ) {
+                    (Ok(start), Ok(end)) if end > start => {
+                        let minutes = (end - start).num_minutes();
+                        Some(format!("{:02}:{:02}", minutes / 60, minutes % 60))
+                    }
+                    (Ok(_), Ok(_)) => {
+                        errors.push(read_error(
+                            None,
+                            format!("{path}.end"),
+                            "is not after start",
+                        ));
+                        continue;
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let room = match event.get("room") {
+            Some(Value::Object(room)) => {
+                room.get("name").and_then(Value::as_str).map(str::to_owned)
+            }
+            Some(Value::String(name)) => Some(name.clone()),
+            _ => None,
+        };
+        let persons = event
+            .get("participants")
+            .or_else(|| event.get("persons"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let name = text_at(p, "name").or_else(|| text_at(p, "public_name"))?;
+                Some((text_at(p, "guid"), name, text_at(p, "role")))
+            })
+            .collect();
+        let found = session_from_frab(
+            FrabEvent {
+                guid: text_at(event, "guid"),
+                id: event.get("id").and_then(Value::as_i64),
+                date: start,
+                day: None,
+                start: None,
+                duration,
+                room,
+                title: text_at(event, "title"),
+                kind: text_at(event, "type"),
+                language: text_at(event, "language"),
+                abstract_text: text_at(event, "abstract"),
+                persons,
+                line: None,
+                path,
+            },
+            zone,
+            change,
+            &mut errors,
+        );
+        sessions.extend(found);
+    }
     assemble(conference, sessions, errors)
 }
 
