@@ -136,16 +136,7 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
             .flatten()
         {
             for (i, event) in events.as_array().into_iter().flatten().enumerate() {
-                let persons = event
-                    .get("persons")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|p| {
-                        let name = text_at(p, "name").or_else(|| text_at(p, "public_name"))?;
-                        Some((text_at(p, "guid"), name, text_at(p, "role")))
-                    })
-                    .collect();
+                let persons = people_of(event.get("persons"));
                 let found = session_from_frab(
                     FrabEvent {
                         guid: text_at(event, "guid"),
@@ -208,17 +199,7 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
             Some(Value::String(name)) => Some(name.clone()),
             _ => None,
         };
-        let persons = event
-            .get("participants")
-            .or_else(|| event.get("persons"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|p| {
-                let name = text_at(p, "name").or_else(|| text_at(p, "public_name"))?;
-                Some((text_at(p, "guid"), name, text_at(p, "role")))
-            })
-            .collect();
+        let persons = people_of(event.get("participants").or_else(|| event.get("persons")));
         let found = session_from_frab(
             FrabEvent {
                 guid: text_at(event, "guid"),
@@ -243,6 +224,19 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
         sessions.extend(found);
     }
     assemble(conference, sessions, errors)
+}
+
+/// An event's people (frab `persons`, the hub's `participants`): guid, name, role.
+fn people_of(list: Option<&Value>) -> Vec<(Option<String>, String, Option<String>)> {
+    let text_at = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let name = text_at(p, "name").or_else(|| text_at(p, "public_name"))?;
+            Some((text_at(p, "guid"), name, text_at(p, "role")))
+        })
+        .collect()
 }
 
 #[cfg(test)]
