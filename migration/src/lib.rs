@@ -13,6 +13,7 @@ mod m20261202_000007_working_copy;
 mod m20261202_000008_staged_participants;
 mod m20261202_000009_superseded_invitations;
 mod m20261202_000010_slot_calendar_sequence;
+mod m20261202_000011_session_track_and_links;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_staged_participants::Migration),
             Box::new(m20261202_000009_superseded_invitations::Migration),
             Box::new(m20261202_000010_slot_calendar_sequence::Migration),
+            Box::new(m20261202_000011_session_track_and_links::Migration),
         ]
     }
 }

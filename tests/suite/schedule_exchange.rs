@@ -646,6 +646,21 @@ async fn frab_c3voc_hub_and_pretalx_demo_exports_import_with_their_instants() {
     .await;
     let opening = &sessions["items"][0];
     assert_eq!(opening["participants"].as_array().unwrap().len(), 3);
+    // Its track and links are kept, and travel on in Convene's own export.
+    assert_eq!(opening["track"], "ccc");
+    assert_eq!(
+        opening["links"][0],
+        json!({"url": "https://example.net/", "title": "foo bar"})
+    );
+    assert_eq!(
+        opening["links"].as_array().unwrap().len(),
+        3,
+        "{}",
+        opening["links"]
+    );
+    app.publish_acknowledging("38c3").await;
+    let exported = export(&app, "38c3", "json").await;
+    assert!(exported.contains("\"track\":\"ccc\"") || exported.contains("\"track\": \"ccc\""));
     let rooms = success(app.get("/api/v1/events/38c3/rooms").await).await;
     assert!(
         rooms["items"]

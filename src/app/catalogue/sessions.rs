@@ -25,6 +25,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
+/// A link about a session: slides, a recording, its page elsewhere.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionLink {
+    pub url: WebUrl,
+    #[serde(default)]
+    pub title: Option<Line>,
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSession {
@@ -33,6 +42,12 @@ pub struct NewSession {
     /// The session type as printed, when it says more than `kind` (a label from another tool).
     #[serde(default)]
     pub kind_label: Option<Line>,
+    /// The track, as conference schedules group sessions ("Security").
+    #[serde(default)]
+    pub track: Option<Line>,
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub links: Vec<SessionLink>,
     #[serde(default)]
     pub description: Option<Text>,
     /// Guiding questions, in order.
@@ -74,6 +89,10 @@ pub struct SessionChanges {
     /// clears the label.
     #[serde(default, with = "::serde_with::rust::double_option")]
     pub kind_label: Option<Option<Line>>,
+    #[serde(default, with = "::serde_with::rust::double_option")]
+    pub track: Option<Option<Line>>,
+    #[schema(max_items = 50)]
+    pub links: Option<Vec<SessionLink>>,
     pub description: Option<Text>,
     #[schema(max_items = 100)]
     pub questions: Option<Vec<Text>>,
@@ -119,6 +138,10 @@ pub struct SessionView {
     /// nearest of Convene's kinds ("Long talk (45 minutes)").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<crate::domain::schedule::LinkEntry>,
     /// Organisers only: whether this working copy holds changes the public will see at the
     /// next publication (the public answer shows the published values).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -154,6 +177,11 @@ impl SessionView {
             )?,
             online_url: model.online_url.filter(|_| organiser_view),
             kind_label: model.kind_label,
+            track: model.track,
+            links: match &model.links {
+                Some(links) => stored_json(links, "sessions.links")?,
+                None => vec![],
+            },
             unpublished_changes: organiser_view.then_some(model.staged.is_some()),
             id: model.id,
             title: model.title,
@@ -264,6 +292,7 @@ pub async fn insert_session(
         input.ends_at,
     );
     check_questions(&mut errors, &input.questions);
+    check_links(&mut errors, &input.links);
     check_room(db, &mut errors, event.id, input.room_id).await?;
     let capacity = seats(&mut errors, input.capacity);
     let (starts_at, ends_at) = errors.into_value(times)?;
@@ -282,6 +311,8 @@ pub async fn insert_session(
         title: Set(input.title.into_inner()),
         kind: Set(input.kind),
         kind_label: Set(clean(input.kind_label)),
+        track: Set(clean(input.track)),
+        links: Set(links_column(&input.links)),
         description: Set(input.description.unwrap_or_default().into()),
         questions: Set(to_json(&questions)),
         starts_at: Set(starts_at),
@@ -373,6 +404,30 @@ pub(crate) async fn session_view(
     SessionView::new(model, own, organiser_view)
 }
 
+/// Most links a session may carry.
+const MAX_LINKS: usize = 50;
+
+fn check_links(errors: &mut FieldErrors, links: &[SessionLink]) {
+    if links.len() > MAX_LINKS {
+        errors.add("links", format!("at most {MAX_LINKS} links"));
+    }
+}
+
+/// How links are stored: none as NULL, else the list of `{"url", "title"}`.
+fn links_column(links: &[SessionLink]) -> Option<serde_json::Value> {
+    (!links.is_empty()).then(|| {
+        to_json(
+            &links
+                .iter()
+                .map(|link| crate::domain::schedule::LinkEntry {
+                    url: link.url.clone().into_inner(),
+                    title: clean(link.title.clone()),
+                })
+                .collect::<Vec<_>>(),
+        )
+    })
+}
+
 /// The session `base` with `changes` applied, checked but not stored.
 pub async fn with_changes(
     db: &impl ConnectionTrait,
@@ -393,6 +448,9 @@ pub async fn with_changes(
     };
     if let Some(questions) = &changes.questions {
         check_questions(&mut errors, questions);
+    }
+    if let Some(links) = &changes.links {
+        check_links(&mut errors, links);
     }
     if let Some(room_id) = changes.room_id {
         check_room(db, &mut errors, event.id, room_id).await?;
@@ -418,6 +476,12 @@ pub async fn with_changes(
     }
     if let Some(label) = changes.kind_label {
         next.kind_label = clean(label);
+    }
+    if let Some(track) = changes.track {
+        next.track = clean(track);
+    }
+    if let Some(links) = changes.links {
+        next.links = links_column(&links);
     }
     if let Some(description) = changes.description {
         next.description = description.into();
@@ -476,6 +540,8 @@ pub async fn save_live(
     active.title.set_if_not_equals(target.title);
     active.kind.set_if_not_equals(target.kind);
     active.kind_label.set_if_not_equals(target.kind_label);
+    active.track.set_if_not_equals(target.track);
+    active.links.set_if_not_equals(target.links);
     active.description.set_if_not_equals(target.description);
     active.questions.set_if_not_equals(target.questions);
     active.attendance.set_if_not_equals(target.attendance);

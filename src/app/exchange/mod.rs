@@ -124,6 +124,11 @@ pub async fn schedule_of(
                 description: s.description,
                 status: Some(s.status.to_string()),
                 persons,
+                track: s.track,
+                links: match &s.links {
+                    Some(links) => stored_json(links, "sessions.links")?,
+                    None => vec![],
+                },
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
@@ -411,6 +416,8 @@ pub async fn import_schedule(
                     title: Some(entry.title),
                     kind: Some(entry.kind),
                     kind_label: Some(entry.kind_label),
+                    track: Some(entry.track),
+                    links: Some(entry.links),
                     description: Some(entry.description),
                     questions: Some(entry.questions),
                     attendance: Some(entry.attendance),
@@ -438,6 +445,8 @@ pub async fn import_schedule(
                     title: entry.title,
                     kind: entry.kind,
                     kind_label: entry.kind_label,
+                    track: entry.track,
+                    links: entry.links,
                     description: Some(entry.description),
                     questions: entry.questions,
                     starts_at: TimeInput::Instant(entry.starts_at.fixed_offset()),

@@ -3,8 +3,9 @@
 //! problem is collected with its place in the file, so that a file with any problem imports
 //! nothing and the organiser sees all of them at once.
 
+use crate::app::catalogue::sessions::SessionLink;
 use crate::domain::schedule::{Schedule, SessionEntry};
-use crate::domain::text::{LanguageCode, Line, Text, Title};
+use crate::domain::text::{LanguageCode, Line, Text, Title, WebUrl};
 use crate::domain::vocab::{AttendanceMode, Contribution, Role, SessionKind};
 use crate::domain::zone::Zone;
 use crate::error::{AppResult, FieldErrors};
@@ -50,6 +51,8 @@ pub(super) struct PlannedSession {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub language: LanguageCode,
+    pub track: Option<Line>,
+    pub links: Vec<SessionLink>,
     pub line_up: Vec<PlannedSlot>,
 }
 
@@ -159,6 +162,23 @@ fn planned_session(errors: &mut FieldErrors, entry: &SessionEntry) -> Option<Pla
         AttendanceMode::from_str(&entry.attendance),
     );
     let language = errors.check(&at("language"), LanguageCode::from_str(&entry.language));
+    let track = optional(errors, &at("track"), entry.track.as_deref());
+    // A link is kept when it can be followed from Convene: real files carry bare hosts
+    // ("nymtech.net") and paths relative to a site Convene is not, which are left out rather
+    // than refusing the whole file.
+    let links: Vec<Option<SessionLink>> = entry
+        .links
+        .iter()
+        .enumerate()
+        .filter_map(|(i, link)| {
+            let url = WebUrl::from_str(&link.url).ok()?;
+            let at_title = at(&format!("links[{i}].title"));
+            Some(
+                optional(errors, &at_title, link.title.as_deref())
+                    .map(|title| SessionLink { url, title }),
+            )
+        })
+        .collect();
     let line_up: Vec<Option<PlannedSlot>> = entry
         .persons
         .iter()
@@ -197,6 +217,8 @@ fn planned_session(errors: &mut FieldErrors, entry: &SessionEntry) -> Option<Pla
         starts_at: entry.starts_at,
         ends_at: entry.ends_at,
         language: language?,
+        track: track?,
+        links: links.into_iter().collect::<Option<_>>()?,
         line_up: line_up.into_iter().collect::<Option<_>>()?,
     })
 }

@@ -15,6 +15,10 @@ pub struct WorkingValues {
     title: String,
     kind: SessionKind,
     kind_label: Option<String>,
+    #[serde(default)]
+    track: Option<String>,
+    #[serde(default)]
+    links: Option<serde_json::Value>,
     description: String,
     questions: serde_json::Value,
     starts_at: DateTime<Utc>,
@@ -36,6 +40,8 @@ impl WorkingValues {
             title: model.title.clone(),
             kind: model.kind,
             kind_label: model.kind_label.clone(),
+            track: model.track.clone(),
+            links: model.links.clone(),
             description: model.description.clone(),
             questions: model.questions.clone(),
             starts_at: model.starts_at,
@@ -57,6 +63,8 @@ impl WorkingValues {
             title: self.title,
             kind: self.kind,
             kind_label: self.kind_label,
+            track: self.track,
+            links: self.links,
             description: self.description,
             questions: self.questions,
             starts_at: self.starts_at,

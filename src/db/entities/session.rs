@@ -36,6 +36,10 @@ pub struct Model {
     /// `app::publishing::working::WorkingValues`, applied by the next publication. The other
     /// columns keep what the public sees until then.
     pub staged: Option<String>,
+    /// The track a schedule file gave the session ("Security", "Art & Beauty").
+    pub track: Option<String>,
+    /// Links a schedule file gave it: JSON list of `{"url", "title"}`.
+    pub links: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

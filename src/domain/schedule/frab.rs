@@ -78,6 +78,9 @@ pub(super) struct FrabEvent {
     pub(super) language: Option<String>,
     pub(super) abstract_text: Option<String>,
     pub(super) persons: Vec<(Option<String>, String, Option<String>)>,
+    pub(super) track: Option<String>,
+    /// url, title
+    pub(super) links: Vec<(String, Option<String>)>,
     pub(super) line: Option<u64>,
     pub(super) path: String,
 }
@@ -154,6 +157,16 @@ pub(super) fn session_from_frab(
         description: event.abstract_text.unwrap_or_default(),
         questions: vec![],
         status: None,
+        track: event.track.filter(|t| !t.trim().is_empty()),
+        links: event
+            .links
+            .into_iter()
+            .filter(|(url, _)| !url.trim().is_empty())
+            .map(|(url, title)| LinkEntry {
+                url,
+                title: title.filter(|t| !t.trim().is_empty()),
+            })
+            .collect(),
         persons: event
             .persons
             .into_iter()

@@ -31,7 +31,7 @@ pub fn to_frab_json(schedule: &Schedule, version: &str) -> Value {
                     "url": session_url(schedule, s).unwrap_or_default(),
                     "title": s.title,
                     "subtitle": "",
-                    "track": s.kind,
+                    "track": s.track.as_deref().unwrap_or(&s.kind),
                     "type": s.kind_label.as_deref().unwrap_or(&s.kind),
                     "language": s.language,
                     "abstract": s.description,
@@ -42,7 +42,10 @@ pub fn to_frab_json(schedule: &Schedule, version: &str) -> Value {
                         // Not in the format: readers ignore it, Convene reads it back.
                         "role": person.role,
                     })).collect::<Vec<_>>(),
-                    "links": [],
+                    "links": s.links.iter().map(|link| json!({
+                        "url": link.url,
+                        "title": link.title.as_deref().unwrap_or(&link.url),
+                    })).collect::<Vec<_>>(),
                 }));
             }
             json!({
@@ -151,6 +154,8 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
                         language: text_at(event, "language"),
                         abstract_text: text_at(event, "abstract"),
                         persons,
+                        track: track_of(event),
+                        links: links_of(event),
                         line: None,
                         path: format!("schedule.conference.days[{d}].rooms.{room}[{i}]"),
                     },
@@ -214,6 +219,8 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
                 language: text_at(event, "language"),
                 abstract_text: text_at(event, "abstract"),
                 persons,
+                track: track_of(event),
+                links: links_of(event),
                 line: None,
                 path,
             },
@@ -224,6 +231,40 @@ pub fn from_frab_json(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>
         sessions.extend(found);
     }
     assemble(conference, sessions, errors)
+}
+
+/// An event's track: a name (frab, pretalx) or an object with its name or slug (the hub).
+fn track_of(event: &Value) -> Option<String> {
+    match event.get("track")? {
+        Value::String(name) => Some(name.clone()),
+        Value::Object(track) => track
+            .get("name")
+            .or_else(|| track.get("slug"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// An event's links: `{"url", "title"}` objects (or bare URLs).
+fn links_of(event: &Value) -> Vec<(String, Option<String>)> {
+    event
+        .get("links")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|link| match link {
+            Value::String(url) => Some((url.clone(), None)),
+            Value::Object(fields) => Some((
+                fields.get("url")?.as_str()?.to_owned(),
+                fields
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// An event's people (frab `persons`, the hub's `participants`): guid, name, role.

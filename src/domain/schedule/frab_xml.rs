@@ -105,7 +105,7 @@ pub fn to_frab_xml(schedule: &Schedule, version: &str) -> Result<String, std::io
             )?;
             text_element(&mut writer, "abstract", &s.description)?;
             text_element(&mut writer, "slug", &event_slug(schedule, s))?;
-            text_element(&mut writer, "track", &s.kind)?;
+            text_element(&mut writer, "track", s.track.as_deref().unwrap_or(&s.kind))?;
             text_element(&mut writer, "language", &s.language)?;
             text_element(&mut writer, "description", &s.questions.join("\n"))?;
             if let Some(url) = session_url(schedule, s) {
@@ -180,6 +180,7 @@ pub fn from_frab_xml(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>>
     let mut events: Vec<FrabEvent> = Vec::new();
     let mut current: Option<FrabEvent> = None;
     let mut person: Option<Option<String>> = None;
+    let mut link_href: Option<String> = None;
     let mut room_name: Option<String> = None;
     let mut day_date: Option<String> = None;
     let mut text_buf = String::new();
@@ -239,11 +240,14 @@ pub fn from_frab_xml(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>>
                             language: None,
                             abstract_text: None,
                             persons: vec![],
+                            track: None,
+                            links: vec![],
                             line,
                             path: format!("event[guid={}]", attr("guid").unwrap_or_default()),
                         })
                     }
                     "person" => person = Some(attr("guid")),
+                    "link" => link_href = attr("href"),
                     "conference" => conference_line = line,
                     _ => {}
                 }
@@ -299,8 +303,14 @@ pub fn from_frab_xml(text: &str, home: Zone) -> Result<Schedule, Vec<ReadError>>
                                 "language" => e.language = Some(value),
                                 "abstract" => e.abstract_text = Some(value),
                                 "room" if !value.is_empty() => e.room = Some(value),
+                                "track" => e.track = Some(value),
                                 _ => {}
                             }
+                        }
+                    }
+                    (Some("links"), "link") => {
+                        if let (Some(e), Some(href)) = (current.as_mut(), link_href.take()) {
+                            e.links.push((href, Some(value)));
                         }
                     }
                     (Some("persons"), "person") => {

@@ -80,6 +80,18 @@ pub struct SessionEntry {
     pub status: Option<String>,
     #[serde(default)]
     pub persons: Vec<PersonEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkEntry>,
+}
+
+/// A link a schedule gives a session: slides, a recording, its page elsewhere.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LinkEntry {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -258,6 +270,8 @@ pub(crate) fn sample() -> Schedule {
                 title: "Consultation mechanisms".into(),
                 kind: "workshop".into(),
                 kind_label: None,
+                track: None,
+                links: vec![],
                 attendance: "on_site".into(),
                 room: Some("Salle A".into()),
                 starts_at: at("2019-06-25T08:30:00Z"),
@@ -274,6 +288,8 @@ pub(crate) fn sample() -> Schedule {
                 title: "Online follow-up".into(),
                 kind: "dialogue".into(),
                 kind_label: None,
+                track: None,
+                links: vec![],
                 attendance: "virtual".into(),
                 room: None,
                 starts_at: at("2019-06-26T13:00:00Z"),
