@@ -266,48 +266,55 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
         now,
     )
     .await?;
-    if status == ParticipantStatus::Confirmed {
-        let recipient = recipient_of(&found.person)?;
-        let facts = notify::session_facts(
-            &*txn,
-            state,
-            &found.event,
-            &found.session,
-            true,
-            crate::db::queries::Edition::Working,
+    // Their own entry follows the answer, one SEQUENCE above the tentative one: CONFIRMED and
+    // ACCEPTED, or withdrawn from their calendar as DECLINED.
+    let (mail, partstat, key, kind) = if status == ParticipantStatus::Confirmed {
+        (
+            SessionMail::Invitation,
+            PartStat::Accepted,
+            "confirmed",
+            "invitation",
         )
-        .await?;
-        let feed = found
-            .person
-            .feed_token
-            .as_deref()
-            .map(|t| notify::feed_url(state, t));
-        // Their own entry now reads CONFIRMED and ACCEPTED, one SEQUENCE above the tentative one.
-        let sequence = notify::next_slot_sequence(&*txn, &saved).await?;
-        let invitee = Invitee::speaker(&facts, saved.id, sequence, saved.role, PartStat::Accepted);
-        let composed = session_email(
-            &facts,
-            &SessionMail::Invitation,
-            &recipient,
-            feed.as_deref(),
-            &invitee,
-            now,
-        )?;
-        enqueue(
-            &*txn,
-            NewMail {
-                dedup_key: format!("speaker-confirmed-{}", found.invitation.id),
-                event_id: Some(found.event.id),
-                kind: "invitation",
-                sender: organiser.email,
-                recipient: recipient.email,
-                subject: composed.subject,
-                message: composed.message,
-            },
-            now,
+    } else {
+        (
+            SessionMail::SpeakerDeclined,
+            PartStat::Declined,
+            "declined",
+            "cancellation",
         )
-        .await?;
-    }
+    };
+    let recipient = recipient_of(&found.person)?;
+    let facts = notify::session_facts(
+        &*txn,
+        state,
+        &found.event,
+        &found.session,
+        true,
+        crate::db::queries::Edition::Working,
+    )
+    .await?;
+    let feed = found
+        .person
+        .feed_token
+        .as_deref()
+        .map(|t| notify::feed_url(state, t));
+    let sequence = notify::next_slot_sequence(&*txn, &saved).await?;
+    let invitee = Invitee::speaker(&facts, saved.id, sequence, saved.role, partstat);
+    let composed = session_email(&facts, &mail, &recipient, feed.as_deref(), &invitee, now)?;
+    enqueue(
+        &*txn,
+        NewMail {
+            dedup_key: format!("speaker-{key}-{}", found.invitation.id),
+            event_id: Some(found.event.id),
+            kind,
+            sender: organiser.email,
+            recipient: recipient.email,
+            subject: composed.subject,
+            message: composed.message,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await?;
     state.mail_queued();
     ParticipantView::new(saved, Some(&found.person))

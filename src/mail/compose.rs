@@ -98,6 +98,8 @@ pub enum SessionMail {
     /// What changed, and the session as it was before, so the email can say "previously".
     Update(Vec<Change>, CalendarFacts),
     Cancel,
+    /// The speaker declined their slot: it leaves their calendar, marked declined.
+    SpeakerDeclined,
     /// A speaker asked to take a slot: tentative, with the link to answer.
     SpeakerInvitation {
         role: Role,
@@ -166,6 +168,8 @@ fn subject(kind: &SessionMail, title: &str, when: &str, lang: UiLanguage) -> Str
         ),
         (SessionMail::Cancel, UiLanguage::Fr) => format!("Annulé : {title}"),
         (SessionMail::Cancel, UiLanguage::En) => format!("Cancelled: {title}"),
+        (SessionMail::SpeakerDeclined, UiLanguage::Fr) => format!("Décliné : {title} ({when})"),
+        (SessionMail::SpeakerDeclined, UiLanguage::En) => format!("Declined: {title} ({when})"),
         (SessionMail::SpeakerInvitation { .. }, UiLanguage::Fr) => {
             format!("Invitation à intervenir : {title} ({when})")
         }
@@ -323,7 +327,9 @@ pub fn session_email(
         .map_or(day.as_str(), |(_, rest)| rest)
         .to_owned();
     let (method, status) = match kind {
-        SessionMail::Cancel => (Method::Cancel, EntryStatus::Cancelled),
+        SessionMail::Cancel | SessionMail::SpeakerDeclined => {
+            (Method::Cancel, EntryStatus::Cancelled)
+        }
         SessionMail::SpeakerInvitation { .. } => (Method::Request, EntryStatus::Tentative),
         _ => (Method::Request, EntryStatus::Confirmed),
     };
@@ -367,6 +373,7 @@ pub fn session_email(
         SessionMail::Promoted => "promoted",
         SessionMail::Update(..) => "update",
         SessionMail::Cancel => "cancel",
+        SessionMail::SpeakerDeclined => "declined",
         SessionMail::SpeakerInvitation { .. } => "speaker",
     };
     let changes = match kind {
@@ -413,7 +420,7 @@ pub fn session_email(
         your_time => format!("{} — {}", when, your_time.text.split_once(": ").map_or(your_time.text.as_str(), |(_, t)| t)),
         zone_lines => zone_lines,
         location => &facts.location,
-        online_url => if matches!(kind, SessionMail::Cancel) { None } else { facts.online_url.clone() },
+        online_url => if matches!(kind, SessionMail::Cancel | SessionMail::SpeakerDeclined) { None } else { facts.online_url.clone() },
         description => facts.description.trim(),
         roles => roles,
         questions => &facts.questions,

@@ -309,6 +309,28 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
         .unwrap();
     assert_eq!(declined.status(), StatusCode::OK);
     assert_eq!(body(declined).await["status"], "declined");
+    // Their tentative slot leaves their calendar, marked declined, one SEQUENCE higher.
+    app.dispatch_all_pending_emails().await;
+    let withdrawn = smtp
+        .messages_to("tunc.soyer@example.org")
+        .into_iter()
+        .find(|m| calendar_lines(m).iter().any(|l| l == "METHOD:CANCEL"))
+        .expect("the slot is withdrawn from the speaker's calendar");
+    let lines = calendar_lines(&withdrawn);
+    assert!(lines.iter().any(|l| l == "SEQUENCE:2"), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ATTENDEE") && l.contains("PARTSTAT=DECLINED")),
+        "{lines:?}"
+    );
+    assert!(
+        withdrawn
+            .parsed()
+            .subject()
+            .unwrap()
+            .starts_with("Décliné : ")
+    );
     let conflicts = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/conflicts")
             .await,
@@ -321,7 +343,7 @@ async fn declining_by_json_is_recorded_and_expired_or_unknown_links_are_refused(
     let third = smtp
         .messages_to("tunc.soyer@example.org")
         .iter()
-        .find(|m| calendar_lines(m).iter().any(|l| l == "SEQUENCE:2"))
+        .find(|m| calendar_lines(m).iter().any(|l| l == "SEQUENCE:3"))
         .map(answer_link)
         .expect("the third invitation");
     app.clock.advance(chrono::Duration::days(31));
