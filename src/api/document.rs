@@ -43,7 +43,7 @@ fn constrain_parameters(operation: &mut Operation) {
             continue;
         }
         let pattern = match parameter.name.as_str() {
-            "slug" => "^[a-z0-9]+(-[a-z0-9]+)*$",
+            "slug" => super::schemas::SLUG_PATTERN,
             "token" => "^[A-Za-z0-9_-]+$",
             _ => r"^[^\x00-\x1f\x7f]*$",
         };

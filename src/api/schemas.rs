@@ -11,6 +11,8 @@ use utoipa::openapi::{RefOr, Schema};
 
 /// No control character (C0, DEL or C1), as every single-line text requires.
 const SINGLE_LINE: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
+/// An event's slug, as `Slug` parses it.
+pub(super) const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 /// Tab, LF and CR allowed, no other control character.
 const MULTI_LINE: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
 
@@ -41,7 +43,7 @@ described!(
     Slug,
     "Slug",
     text(
-        "^[a-z0-9]+(-[a-z0-9]+)*$",
+        SLUG_PATTERN,
         64,
         "Lower-case letters, digits and single hyphens (izmir-2021)"
     )

@@ -9,7 +9,7 @@ use crate::app::notification as notify;
 use crate::app::publishing::conflicts::{conflicts_in, refuse_blocking};
 use crate::app::publishing::versions;
 use crate::app::publishing::working::working_copy;
-use crate::db::entities::{event, outbox, participant};
+use crate::db::entities::{event, outbox, participant, session};
 use crate::db::queries;
 use crate::domain::conflicts::{Conflict, Severity};
 use crate::domain::vocab::SessionStatus;
@@ -179,22 +179,13 @@ async fn publish_in(
         }
     }
     let chosen = |id: i64| request.sessions.as_ref().is_none_or(|w| w.contains(&id));
-    // Acknowledging a conflict that is not there is a mistake worth telling (a stale id).
-    let before = conflicts_in(txn, &event).await?;
-    for (index, id) in request.acknowledge.iter().enumerate() {
-        if !before.conflicts.iter().any(|c| &c.id == id) {
-            return Err(AppError::invalid(
-                format!("acknowledge[{index}]"),
-                format!("no current conflict has the id {id}"),
-            ));
-        }
-    }
+    let pending_line_ups = sessions_with_pending_line_up(txn, &all).await?;
     let (mut published, mut updated) = (Vec::new(), Vec::new());
     let mut announce = Vec::new();
     for current in all.into_iter().filter(|s| chosen(s.id)) {
         if current.status == SessionStatus::Draft {
             published.push(current.id);
-        } else if current.staged.is_some() || line_up_pending(txn, current.id).await? {
+        } else if current.staged.is_some() || pending_line_ups.contains(&current.id) {
             updated.push(current.id);
         } else {
             continue;
@@ -211,7 +202,18 @@ async fn publish_in(
             announce.push((before, saved));
         }
     }
+    // The conflicts of the programme as it is about to be published (what `GET …/conflicts`
+    // shows of the working copy). Acknowledging one that is not there is a mistake worth
+    // telling (a stale id); the transaction is dropped with the error.
     let after = conflicts_in(txn, &event).await?;
+    for (index, id) in request.acknowledge.iter().enumerate() {
+        if !after.conflicts.iter().any(|c| &c.id == id) {
+            return Err(AppError::invalid(
+                format!("acknowledge[{index}]"),
+                format!("no current conflict has the id {id}"),
+            ));
+        }
+    }
     // What was acknowledged once stays so while the conflict lasts.
     let mut acknowledged = versions::acknowledged_before(txn, event.id).await?;
     acknowledged.extend(request.acknowledge.iter().cloned());
@@ -269,21 +271,26 @@ async fn publish_in(
     })
 }
 
-/// Whether the session's line-up has changes the public has not seen: someone added, removed,
-/// or with a staged role, order or talk.
-async fn line_up_pending(db: &impl ConnectionTrait, session_id: i64) -> AppResult<bool> {
-    use sea_orm::{Condition, PaginatorTrait};
-    let pending = participant::Entity::find()
-        .filter(participant::Column::SessionId.eq(session_id))
+/// The sessions whose line-up has changes the public has not seen: someone added, removed, or
+/// with a staged role, order or talk. One query for the whole programme.
+async fn sessions_with_pending_line_up(
+    db: &impl ConnectionTrait,
+    sessions: &[session::Model],
+) -> AppResult<std::collections::HashSet<i64>> {
+    use sea_orm::Condition;
+    Ok(participant::Entity::find()
+        .filter(participant::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
         .filter(
             Condition::any()
                 .add(participant::Column::Published.eq(false))
                 .add(participant::Column::Withdrawn.eq(true))
                 .add(participant::Column::Staged.is_not_null()),
         )
-        .count(db)
-        .await?;
-    Ok(pending > 0)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.session_id)
+        .collect())
 }
 
 /// Participants added since the last publication become public; those removed leave.
