@@ -39,6 +39,14 @@ pub struct Settings {
     pub cookie_secret: Option<String>,
     /// Memory for the cache of public reads, in MiB; 0 renders every request.
     pub read_cache_mb: u64,
+    /// Where the built-in SMTP receiver of calendar replies listens (`CONVENE_INBOUND_SMTP_ADDR`);
+    /// `None`: no receiver.
+    pub inbound_smtp_addr: Option<SocketAddr>,
+    /// Bearer secret of `POST /api/v1/inbound/email` (`CONVENE_INBOUND_SECRET`); `None`: the
+    /// route answers 404.
+    pub inbound_secret: Option<String>,
+    /// How often due reminders are looked for, in seconds (`CONVENE_REMINDER_SCAN_SECONDS`).
+    pub reminder_scan_seconds: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -181,7 +189,32 @@ impl Settings {
                 "CONVENE_COOKIE_SECRET must be at least 32 characters long"
             ));
         }
+        let inbound_smtp_addr = var("CONVENE_INBOUND_SMTP_ADDR")
+            .map(|v| {
+                v.parse::<SocketAddr>().context(
+                    "CONVENE_INBOUND_SMTP_ADDR must be a socket address such as 0.0.0.0:2525",
+                )
+            })
+            .transpose()?;
+        let inbound_secret = var("CONVENE_INBOUND_SECRET");
+        if inbound_secret.as_ref().is_some_and(|s| s.chars().count() < 32) {
+            return Err(anyhow!(
+                "CONVENE_INBOUND_SECRET must be at least 32 characters long"
+            ));
+        }
+        let reminder_scan_seconds = var("CONVENE_REMINDER_SCAN_SECONDS")
+            .map(|v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=30).contains(s))
+                    .context("CONVENE_REMINDER_SCAN_SECONDS must be a whole number from 1 to 30")
+            })
+            .transpose()?
+            .unwrap_or(15);
         Ok(Settings {
+            inbound_smtp_addr,
+            inbound_secret,
+            reminder_scan_seconds,
             cookie_secret,
             read_cache_mb,
             database_url,
@@ -240,6 +273,9 @@ mod tests {
             ),
             (vec![("CONVENE_RATE_LIMIT", "lots")], "CONVENE_RATE_LIMIT"),
             (vec![("CONVENE_LOG_FORMAT", "xml")], "CONVENE_LOG_FORMAT"),
+            (vec![("CONVENE_INBOUND_SECRET", "short")], "CONVENE_INBOUND_SECRET"),
+            (vec![("CONVENE_INBOUND_SMTP_ADDR", "mx")], "CONVENE_INBOUND_SMTP_ADDR"),
+            (vec![("CONVENE_REMINDER_SCAN_SECONDS", "90")], "CONVENE_REMINDER_SCAN_SECONDS"),
             (
                 vec![("CONVENE_SMTP_URL", "http://mail")],
                 "CONVENE_SMTP_URL",

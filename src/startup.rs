@@ -94,6 +94,15 @@ impl Application {
                 stopped,
             ))
         });
+        let reminders = tokio::spawn(crate::app::reminders::run_reminder_worker(
+            self.state.clone(),
+            std::time::Duration::from_secs(self.state.settings.reminder_scan_seconds),
+            stop_worker.subscribe(),
+        ));
+        if let Some(addr) = self.state.settings.inbound_smtp_addr {
+            let bound = start_inbound_smtp(&self.state, addr)?;
+            tracing::info!(%bound, "receiving calendar replies by SMTP");
+        }
         // Other processes' commits, so this one's cache of public reads stays true.
         let listener = tokio::spawn(self.state.db.clone().follow_other_processes());
         let app = crate::build_app(self.state.clone());
@@ -106,11 +115,35 @@ impl Application {
         .context("the server stopped with an error");
         listener.abort();
         let _ = stop_worker.send(true);
+        let _ = reminders.await;
         if let Some(worker) = worker {
             let _ = worker.await;
         }
         served
     }
+}
+
+/// Starts the SMTP receiver of calendar replies: each message goes to the same use case as the
+/// inbound webhook, on this runtime.
+pub fn start_inbound_smtp(
+    state: &AppState,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<std::net::SocketAddr> {
+    let runtime = tokio::runtime::Handle::current();
+    let state = state.clone();
+    crate::mail::inbound::start_receiver(
+        addr,
+        Arc::new(move |raw: Vec<u8>| {
+            runtime
+                .block_on(crate::app::inbound::receive_reply(
+                    &state,
+                    &raw,
+                    crate::app::inbound::Channel::Smtp,
+                ))
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }),
+    )
 }
 
 /// Connects, migrates and creates the configured administrator: everything but the listener

@@ -14,6 +14,8 @@ mod m20261202_000008_staged_participants;
 mod m20261202_000009_superseded_invitations;
 mod m20261202_000010_slot_calendar_sequence;
 mod m20261202_000011_session_track_and_links;
+mod m20261202_000012_calendar_replies;
+mod m20261202_000013_reminders_and_digest;
 
 pub struct Migrator;
 
@@ -32,6 +34,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_superseded_invitations::Migration),
             Box::new(m20261202_000010_slot_calendar_sequence::Migration),
             Box::new(m20261202_000011_session_track_and_links::Migration),
+            Box::new(m20261202_000012_calendar_replies::Migration),
+            Box::new(m20261202_000013_reminders_and_digest::Migration),
         ]
     }
 }

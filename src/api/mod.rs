@@ -12,11 +12,13 @@ pub mod document;
 pub mod events;
 pub mod feeds;
 pub mod health;
+pub mod inbound;
 pub mod organisations;
 pub mod outbox;
 pub mod participants;
 pub mod programme;
 pub mod registrations;
+pub mod reminders;
 pub mod rooms;
 pub mod schedule;
 mod schemas;
@@ -142,6 +144,9 @@ pub fn router(state: &HttpState) -> OpenApiRouter<HttpState> {
         .routes(routes!(attendance::decide_seat))
         .routes(routes!(outbox::show_outbox))
         .routes(routes!(outbox::retry_dead))
+        .routes(routes!(inbound::receive_email))
+        .routes(routes!(inbound::list_replies))
+        .routes(routes!(reminders::get_reminders, reminders::set_reminders))
         .routes(routes!(
             registrations::register,
             attendance::list_registrations

@@ -9,17 +9,20 @@
 //! Where a new feature goes: a new thing organisers edit → `catalogue/`; anything about seats
 //! and registrants → `registration/`; speakers answering their slots → `speaking.rs`; what
 //! becomes public and when → `publishing/`; schedule files → `exchange.rs`; who is emailed about
-//! a change → `notification.rs`.
+//! a change → `notification.rs`; calendar replies that come back → `inbound.rs`; reminders before
+//! sessions → `reminders.rs`.
 
 pub mod accounts;
 pub mod catalogue;
 pub mod exchange;
 pub mod feeds;
+pub mod inbound;
 pub mod notification;
 pub mod outbox;
 pub mod programme;
 pub mod publishing;
 pub mod registration;
+pub mod reminders;
 pub mod speaking;
 pub mod state;
 

@@ -19,17 +19,21 @@ use crate::domain::vocab::SeatStatus;
 use crate::domain::vocab::{ParticipantStatus, Role};
 use crate::domain::zone::DisplayZone;
 use crate::error::AppResult;
-use crate::mail::compose::Invitee;
+use crate::mail::compose::{Invitee, MailLinks};
 use crate::mail::compose::{Recipient, SessionFacts, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
 
-/// The calendar UID of a session: the same for every recipient and every update.
-pub fn session_uid(state: &AppState, session_id: i64) -> String {
-    let host = url::Url::parse(&state.settings.public_url)
+/// The host part of every calendar UID Convene writes (`session-7@host`, `slot-12@host`).
+pub fn calendar_host(state: &AppState) -> String {
+    url::Url::parse(&state.settings.public_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "convene".into());
-    format!("session-{session_id}@{host}")
+        .unwrap_or_else(|| "convene".into())
+}
+
+/// The calendar UID of a session: the same for every recipient and every update.
+pub fn session_uid(state: &AppState, session_id: i64) -> String {
+    format!("session-{session_id}@{}", calendar_host(state))
 }
 
 pub fn organiser_of(state: &AppState, event: &event::Model) -> Party {
@@ -191,29 +195,66 @@ pub(crate) async fn next_slot_sequence(
     Ok(u32::try_from(current).unwrap_or(0))
 }
 
-/// Queues one session email to a registrant for the given attendance.
+/// Raises the registrant's own SEQUENCE for one seat (its cancellation, or a seat given again
+/// after one) and returns the new step: their calendar then takes the next email as newer.
+pub(crate) async fn step_seat_sequence(
+    db: &impl ConnectionTrait,
+    seat: &attendance::Model,
+) -> AppResult<i32> {
+    let current = attendance::Entity::find_by_id(seat.id)
+        .one(db)
+        .await?
+        .map_or(seat.calendar_sequence, |s| s.calendar_sequence);
+    attendance::Entity::update_many()
+        .col_expr(
+            attendance::Column::CalendarSequence,
+            sea_orm::sea_query::Expr::value(current + 1),
+        )
+        .filter(attendance::Column::Id.eq(seat.id))
+        .exec(db)
+        .await?;
+    Ok(current + 1)
+}
+
+/// Queues one session email to a registrant for the given attendance; `seat_sequence` is the
+/// seat's own steps above the session's revision.
+#[allow(clippy::too_many_arguments)]
 pub async fn mail_attendee(
     db: &impl ConnectionTrait,
     state: &AppState,
     event: &event::Model,
     facts: &SessionFacts,
     registration: &registration::Model,
+    seat_sequence: i32,
     kind: SessionMail,
     dedup_key: String,
 ) -> AppResult<()> {
-    let mail = attendee_mail(state, event, facts, registration, kind, dedup_key)?;
+    let mail = attendee_mail(
+        state,
+        event,
+        facts,
+        registration,
+        seat_sequence,
+        kind,
+        dedup_key,
+        None,
+    )?;
     enqueue(db, mail, state.clock.now()).await?;
     Ok(())
 }
 
-/// The email `mail_attendee` queues, composed but not yet queued.
+/// The email `mail_attendee` queues, composed but not yet queued; `manage_url` goes in when
+/// known (while registering).
+#[allow(clippy::too_many_arguments)]
 pub fn attendee_mail(
     state: &AppState,
     event: &event::Model,
     facts: &SessionFacts,
     registration: &registration::Model,
+    seat_sequence: i32,
     kind: SessionMail,
     dedup_key: String,
+    manage_url: Option<&str>,
 ) -> AppResult<NewMail> {
     let now = state.clock.now();
     let recipient = registrant(registration)?;
@@ -221,8 +262,14 @@ pub fn attendee_mail(
         facts,
         &kind,
         &recipient,
-        Some(&feed_url(state, &registration.feed_token)),
-        &Invitee::attendee(facts, event.rsvp_attendees),
+        &MailLinks {
+            feed: Some(&feed_url(state, &registration.feed_token)),
+            manage: manage_url,
+        },
+        &Invitee {
+            calendar: !registration.single_email,
+            ..Invitee::attendee(facts, seat_sequence, event.rsvp_attendees)
+        },
         now,
     )?;
     let mail_kind = match kind {
@@ -275,7 +322,17 @@ pub async fn session_changed(
             continue;
         }
         let key = format!("attendance-{}-rev-{}-{method}", seat.id, session.revision);
-        mail_attendee(db, state, event, &facts, &registration, kind.clone(), key).await?;
+        mail_attendee(
+            db,
+            state,
+            event,
+            &facts,
+            &registration,
+            seat.calendar_sequence,
+            kind.clone(),
+            key,
+        )
+        .await?;
         queued += 1;
     }
     let speakers = participant::Entity::find()
@@ -303,7 +360,14 @@ pub async fn session_changed(
         // Speakers' calendars reply: organisers want to know who still comes after a change.
         let sequence = next_slot_sequence(db, &slot).await?;
         let invitee = Invitee::speaker(&facts, slot.id, sequence, slot.role, PartStat::Accepted);
-        let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), &invitee, now)?;
+        let composed = session_email(
+            &facts,
+            &kind,
+            &recipient,
+            &MailLinks::feed(feed.as_deref()),
+            &invitee,
+            now,
+        )?;
         let dedup_key = format!("participant-{}-rev-{}-{method}", slot.id, session.revision);
         enqueue(
             db,

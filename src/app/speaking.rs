@@ -16,7 +16,7 @@ use crate::domain::text::UiLanguage;
 use crate::domain::vocab::{ParticipantStatus, Role};
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::mail::compose::Invitee;
+use crate::mail::compose::{Invitee, MailLinks};
 use crate::mail::compose::{Recipient, SessionMail, session_email};
 use crate::mail::outbox::{NewMail, enqueue};
 use crate::security;
@@ -215,59 +215,94 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
         )
         .await?;
     }
-    let status = match answer.decision {
+    let saved = apply_answer(
+        &*txn,
+        state,
+        &found.slot,
+        &found.person,
+        &found.session,
+        &found.event,
+        answer.decision,
+        note,
+        AnsweredBy::Link,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    state.mail_queued();
+    ParticipantView::new(saved, Some(&found.person))
+}
+
+/// Where a speaker's answer came from, for the organisers' notice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnsweredBy {
+    /// The page or JSON behind the personal `/speak/{token}` link.
+    Link,
+    /// The Accept or Decline button of their calendar (an iTIP REPLY).
+    Calendar,
+}
+
+/// Records a speaker's answer however it came: the slot's status, every open answer link used
+/// up (so that an older email cannot overwrite it), a notice to the organisers, and their own
+/// entry following the answer (CONFIRMED and ACCEPTED, or withdrawn as DECLINED), one SEQUENCE
+/// above the last one they received. Runs in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_answer(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    slot: &participant::Model,
+    person: &speaker::Model,
+    session: &session::Model,
+    event: &event::Model,
+    decision: Decision,
+    note: Option<String>,
+    by: AnsweredBy,
+    now: DateTime<Utc>,
+) -> AppResult<participant::Model> {
+    let status = match decision {
         Decision::Confirm => ParticipantStatus::Confirmed,
         Decision::Decline => ParticipantStatus::Declined,
     };
-    let mut used: speaker_invitation::ActiveModel = found.invitation.clone().into();
-    used.answered_at = Set(Some(now));
-    used.update(&*txn).await?;
-    let mut slot: participant::ActiveModel = found.slot.clone().into();
-    slot.status = Set(status);
-    slot.status_changed_at = Set(now);
-    slot.note = Set(note.clone());
-    let saved = slot.update(&*txn).await?;
+    speaker_invitation::Entity::update_many()
+        .col_expr(
+            speaker_invitation::Column::AnsweredAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(speaker_invitation::Column::ParticipantId.eq(slot.id))
+        .filter(speaker_invitation::Column::AnsweredAt.is_null())
+        .exec(db)
+        .await?;
+    let mut active: participant::ActiveModel = slot.clone().into();
+    active.status = Set(status);
+    active.status_changed_at = Set(now);
+    if by == AnsweredBy::Link || note.is_some() {
+        active.note = Set(note.clone());
+    }
+    let saved = active.update(db).await?;
 
-    let organiser = notify::organiser_of(state, &found.event);
+    let organiser = notify::organiser_of(state, event);
     let verb = if status == ParticipantStatus::Confirmed {
         "confirmed"
     } else {
         "declined"
     };
-    let subject = format!(
-        "{} {verb}: {} ({})",
-        found.person.name,
-        found.session.title,
-        found.role()?.label(UiLanguage::En)
-    );
+    let role = slot.role.label(UiLanguage::En);
+    let subject = format!("{} {verb}: {} ({role})", person.name, session.title);
+    let how = match by {
+        AnsweredBy::Link => "",
+        AnsweredBy::Calendar => " from their calendar",
+    };
     let body = format!(
-        "{} has {verb} the slot \"{}\" ({}) in \"{}\".\r\n{}",
-        found.person.name,
-        found.session.title,
-        found.role()?.label(UiLanguage::En),
-        found.event.title,
+        "{} has {verb}{how} the slot \"{}\" ({role}) in \"{}\".\r\n{}",
+        person.name,
+        session.title,
+        event.title,
         note.as_deref()
             .map(|n| format!("Note: {n}\r\n"))
             .unwrap_or_default()
     );
     let notice = crate::mail::compose::notice_email(&organiser, &subject, body)
         .map_err(AppError::Internal)?;
-    enqueue(
-        &*txn,
-        NewMail {
-            dedup_key: format!("speaker-answer-{}", found.invitation.id),
-            event_id: Some(found.event.id),
-            kind: "notice",
-            sender: organiser.email.clone(),
-            recipient: organiser.email.clone(),
-            subject: notice.subject,
-            message: notice.message,
-        },
-        now,
-    )
-    .await?;
-    // Their own entry follows the answer, one SEQUENCE above the tentative one: CONFIRMED and
-    // ACCEPTED, or withdrawn from their calendar as DECLINED.
     let (mail, partstat, key, kind) = if status == ParticipantStatus::Confirmed {
         (
             SessionMail::Invitation,
@@ -283,29 +318,50 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
             "cancellation",
         )
     };
-    let recipient = recipient_of(&found.person)?;
+    let recipient = recipient_of(person)?;
     let facts = notify::session_facts(
-        &*txn,
+        db,
         state,
-        &found.event,
-        &found.session,
+        event,
+        session,
         true,
         crate::db::queries::Edition::Working,
     )
     .await?;
-    let feed = found
-        .person
+    let feed = person
         .feed_token
         .as_deref()
         .map(|t| notify::feed_url(state, t));
-    let sequence = notify::next_slot_sequence(&*txn, &saved).await?;
-    let invitee = Invitee::speaker(&facts, saved.id, sequence, saved.role, partstat);
-    let composed = session_email(&facts, &mail, &recipient, feed.as_deref(), &invitee, now)?;
+    let sequence = notify::next_slot_sequence(db, &saved).await?;
+    // Each answer raises the slot's SEQUENCE, so (participant, sequence) names it once.
     enqueue(
-        &*txn,
+        db,
         NewMail {
-            dedup_key: format!("speaker-{key}-{}", found.invitation.id),
-            event_id: Some(found.event.id),
+            dedup_key: format!("speaker-answer-{}-seq-{sequence}", slot.id),
+            event_id: Some(event.id),
+            kind: "notice",
+            sender: organiser.email.clone(),
+            recipient: organiser.email.clone(),
+            subject: notice.subject,
+            message: notice.message,
+        },
+        now,
+    )
+    .await?;
+    let invitee = Invitee::speaker(&facts, saved.id, sequence, saved.role, partstat);
+    let composed = session_email(
+        &facts,
+        &mail,
+        &recipient,
+        &MailLinks::feed(feed.as_deref()),
+        &invitee,
+        now,
+    )?;
+    enqueue(
+        db,
+        NewMail {
+            dedup_key: format!("speaker-{key}-{}-seq-{sequence}", slot.id),
+            event_id: Some(event.id),
             kind,
             sender: organiser.email,
             recipient: recipient.email,
@@ -315,9 +371,7 @@ pub async fn answer(state: &AppState, token: &str, answer: Answer) -> AppResult<
         now,
     )
     .await?;
-    txn.commit().await?;
-    state.mail_queued();
-    ParticipantView::new(saved, Some(&found.person))
+    Ok(saved)
 }
 
 /// Invites a participant to their slot: a tentative calendar invitation with a personal,
@@ -379,7 +433,14 @@ pub async fn invite(
     // Speakers' calendars reply to the organisers: RSVP on.
     let sequence = notify::next_slot_sequence(&*txn, &slot).await?;
     let invitee = Invitee::speaker(&facts, slot.id, sequence, slot.role, PartStat::NeedsAction);
-    let composed = session_email(&facts, &kind, &recipient, feed.as_deref(), &invitee, now)?;
+    let composed = session_email(
+        &facts,
+        &kind,
+        &recipient,
+        &MailLinks::feed(feed.as_deref()),
+        &invitee,
+        now,
+    )?;
     enqueue(
         &*txn,
         NewMail {

@@ -57,6 +57,14 @@ static TEMPLATES: LazyLock<Result<Environment<'static>, minijinja::Error>> = Laz
             "registration.en.html",
             include_str!("../../templates/email/registration.en.html"),
         ),
+        (
+            "reminder.fr.txt",
+            include_str!("../../templates/email/reminder.fr.txt"),
+        ),
+        (
+            "reminder.en.txt",
+            include_str!("../../templates/email/reminder.en.txt"),
+        ),
     ] {
         env.add_template(name, source)?;
     }
@@ -268,17 +276,37 @@ pub struct Invitee {
     pub partstat: PartStat,
     /// Ask the calendar to reply to the organiser.
     pub rsvp: bool,
+    /// Whether the email carries the calendar entry at all: a registrant who chose one email
+    /// and their feed holds no entry of their own, and is told of changes in words only.
+    pub calendar: bool,
+}
+
+/// The personal links an email may carry.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MailLinks<'a> {
+    /// The recipient's calendar subscription.
+    pub feed: Option<&'a str>,
+    /// Their registration page (known only while registering: the token is stored hashed).
+    pub manage: Option<&'a str>,
+}
+
+impl<'a> MailLinks<'a> {
+    pub fn feed(feed: Option<&'a str>) -> Self {
+        MailLinks { feed, manage: None }
+    }
 }
 
 impl Invitee {
-    /// A registrant holding a seat: they asked for it, so they have accepted.
-    pub fn attendee(facts: &SessionFacts, rsvp: bool) -> Self {
+    /// A registrant holding a seat: they asked for it, so they have accepted. Their SEQUENCE is
+    /// the session's revision plus their seat's own steps (a cancelled seat, given again).
+    pub fn attendee(facts: &SessionFacts, seat_sequence: i32, rsvp: bool) -> Self {
         Invitee {
             uid: facts.uid.clone(),
-            sequence: facts.sequence,
+            sequence: facts.sequence + u32::try_from(seat_sequence).unwrap_or(0),
             role: AttendeeRole::Optional,
             partstat: PartStat::Accepted,
             rsvp,
+            calendar: true,
         }
     }
 
@@ -305,6 +333,7 @@ impl Invitee {
             },
             partstat,
             rsvp: true,
+            calendar: true,
         }
     }
 }
@@ -313,7 +342,7 @@ pub fn session_email(
     facts: &SessionFacts,
     kind: &SessionMail,
     recipient: &Recipient,
-    feed_url: Option<&str>,
+    links: &MailLinks,
     invitee: &Invitee,
     dtstamp: DateTime<Utc>,
 ) -> anyhow::Result<Composed> {
@@ -431,7 +460,9 @@ pub fn session_email(
         talk_title => talk_title,
         action_url => action_url,
         action_label => action_label,
-        feed_url => feed_url,
+        feed_url => links.feed,
+        manage_url => links.manage,
+        subscribed => !invitee.calendar,
         organiser => &facts.organiser.name,
     };
     let text = render(&format!("session.{}.txt", lang.code()), ctx.clone())?;
@@ -446,9 +477,9 @@ pub fn session_email(
         email: recipient.email.clone(),
         name: recipient.name.clone(),
     };
-    let message = message(&facts.organiser, &to, &subject)?
-        .reply_to(mailbox(&facts.organiser)?)
-        .multipart(
+    let builder = message(&facts.organiser, &to, &subject)?.reply_to(mailbox(&facts.organiser)?);
+    let message = if invitee.calendar {
+        builder.multipart(
             MultiPart::mixed()
                 .multipart(
                     MultiPart::alternative()
@@ -464,7 +495,10 @@ pub fn session_email(
                     Attachment::new("invite.ics".to_owned())
                         .body(ics, ContentType::parse("application/ics")?),
                 ),
-        )?;
+        )?
+    } else {
+        builder.multipart(MultiPart::alternative_plain_html(text, html))?
+    };
     Ok(Composed {
         subject,
         message: String::from_utf8_lossy(&message.formatted()).into_owned(),
@@ -479,7 +513,18 @@ pub struct SessionLine {
     pub status: String,
 }
 
+/// Which registration summary: recorded, or cancelled as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Summary {
+    Recorded,
+    Cancelled,
+}
+
+/// The registration summary. `single_email`: the registrant chose this one email (with their
+/// feed) instead of one invitation per session.
+#[allow(clippy::too_many_arguments)]
 pub fn registration_email(
+    summary: Summary,
     recipient: &Recipient,
     organiser: &Party,
     event_title: &str,
@@ -487,9 +532,12 @@ pub fn registration_email(
     sessions: &[SessionLine],
     manage_url: Option<&str>,
     feed_url: &str,
+    single_email: bool,
 ) -> anyhow::Result<Composed> {
     let lang = recipient.lang;
     let ctx = context! {
+        kind => match summary { Summary::Recorded => "recorded", Summary::Cancelled => "cancelled" },
+        single => single_email,
         name => &recipient.name,
         event_title => event_title,
         attendance => attendance,
@@ -500,9 +548,11 @@ pub fn registration_email(
     };
     let text = render(&format!("registration.{}.txt", lang.code()), ctx.clone())?;
     let html = render(&format!("registration.{}.html", lang.code()), ctx)?;
-    let subject = header_text(&match lang {
-        UiLanguage::Fr => format!("Inscription enregistrée : {event_title}"),
-        UiLanguage::En => format!("Registration recorded: {event_title}"),
+    let subject = header_text(&match (summary, lang) {
+        (Summary::Recorded, UiLanguage::Fr) => format!("Inscription enregistrée : {event_title}"),
+        (Summary::Recorded, UiLanguage::En) => format!("Registration recorded: {event_title}"),
+        (Summary::Cancelled, UiLanguage::Fr) => format!("Inscription annulée : {event_title}"),
+        (Summary::Cancelled, UiLanguage::En) => format!("Registration cancelled: {event_title}"),
     });
     let to = Party {
         email: recipient.email.clone(),
@@ -516,9 +566,105 @@ pub fn registration_email(
     })
 }
 
+/// "24 hours", "15 minutes", "2 days", "1 hour 30 minutes", in the reader's language.
+pub fn lead_words(minutes: u32, lang: UiLanguage) -> String {
+    let (days, hours, mins) = if minutes % (24 * 60) == 0 && minutes > 24 * 60 {
+        (minutes / (24 * 60), 0, 0)
+    } else {
+        (0, minutes / 60, minutes % 60)
+    };
+    let unit = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    match lang {
+        UiLanguage::Fr => {
+            if days > 0 {
+                parts.push(unit(days, "jour", "jours"));
+            }
+            if hours > 0 {
+                parts.push(unit(hours, "heure", "heures"));
+            }
+            if mins > 0 {
+                parts.push(unit(mins, "minute", "minutes"));
+            }
+        }
+        UiLanguage::En => {
+            if days > 0 {
+                parts.push(unit(days, "day", "days"));
+            }
+            if hours > 0 {
+                parts.push(unit(hours, "hour", "hours"));
+            }
+            if mins > 0 {
+                parts.push(unit(mins, "minute", "minutes"));
+            }
+        }
+    }
+    parts.join(" ")
+}
+
+/// A reminder before a session: plain text, the recipient's time first, then the event's
+/// zones; the meeting link only when `facts` carries it (a confirmed virtual seat).
+pub fn reminder_email(
+    facts: &SessionFacts,
+    recipient: &Recipient,
+    minutes_before: u32,
+    feed_url: Option<&str>,
+) -> anyhow::Result<Composed> {
+    let lang = recipient.lang;
+    let own_zone = DisplayZone::named(recipient.zone);
+    let your_time = dated_times_text(&own_zone, facts.starts_at, facts.ends_at, lang);
+    let your_time = your_time
+        .split_once(": ")
+        .map_or(your_time.as_str(), |(_, t)| t)
+        .to_owned();
+    let zone_lines: Vec<String> = facts
+        .event_zones
+        .iter()
+        .map(|z| dated_times_text(z, facts.starts_at, facts.ends_at, lang))
+        .collect();
+    let lead = lead_words(minutes_before, lang);
+    let ctx = context! {
+        name => &recipient.name,
+        title => &facts.title,
+        event_title => &facts.event_title,
+        lead => &lead,
+        your_time => &your_time,
+        zone_lines => zone_lines,
+        location => &facts.location,
+        online_url => &facts.online_url,
+        feed_url => feed_url,
+        organiser => &facts.organiser.name,
+    };
+    let text = render(&format!("reminder.{}.txt", lang.code()), ctx)?;
+    let subject = header_text(&match lang {
+        UiLanguage::Fr => format!("Rappel : {} dans {lead}", facts.title),
+        UiLanguage::En => format!("Reminder: {} in {lead}", facts.title),
+    });
+    let to = Party {
+        email: recipient.email.clone(),
+        name: recipient.name.clone(),
+    };
+    let message = message(&facts.organiser, &to, &subject)?
+        .reply_to(mailbox(&facts.organiser)?)
+        .singlepart(SinglePart::plain(text))?;
+    Ok(Composed {
+        subject,
+        message: String::from_utf8_lossy(&message.formatted()).into_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lead_times_read_as_people_say_them() {
+        assert_eq!(lead_words(1440, UiLanguage::En), "24 hours");
+        assert_eq!(lead_words(15, UiLanguage::En), "15 minutes");
+        assert_eq!(lead_words(90, UiLanguage::Fr), "1 heure 30 minutes");
+        assert_eq!(lead_words(2880, UiLanguage::Fr), "2 jours");
+        assert_eq!(lead_words(60, UiLanguage::En), "1 hour");
+    }
 
     fn previously() -> CalendarFacts {
         CalendarFacts {
@@ -573,8 +719,8 @@ mod tests {
             &facts(),
             &SessionMail::Invitation,
             &recipient(UiLanguage::Fr),
-            None,
-            &Invitee::attendee(&facts(), false),
+            &MailLinks::default(),
+            &Invitee::attendee(&facts(), 0, false),
             Utc::now(),
         )
         .unwrap();
@@ -610,8 +756,8 @@ mod tests {
                 &facts(),
                 &SessionMail::Invitation,
                 &recipient(UiLanguage::En),
-                None,
-                &Invitee::attendee(&facts(), false),
+                &MailLinks::default(),
+                &Invitee::attendee(&facts(), 0, false),
                 Utc::now(),
             )
             .unwrap();
@@ -631,8 +777,8 @@ mod tests {
             &facts(),
             &SessionMail::Update(vec![Change::Time, Change::Place], previously()),
             &recipient(UiLanguage::En),
-            None,
-            &Invitee::attendee(&facts(), false),
+            &MailLinks::default(),
+            &Invitee::attendee(&facts(), 0, false),
             Utc::now(),
         )
         .unwrap();
@@ -658,8 +804,8 @@ mod tests {
             &facts(),
             &SessionMail::Cancel,
             &recipient(UiLanguage::Fr),
-            None,
-            &Invitee::attendee(&facts(), false),
+            &MailLinks::default(),
+            &Invitee::attendee(&facts(), 0, false),
             Utc::now(),
         )
         .unwrap();

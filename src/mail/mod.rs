@@ -4,5 +4,6 @@
 //! is a template in `templates/email/` and a composer in `compose.rs`.
 
 pub mod compose;
+pub mod inbound;
 pub mod outbox;
 pub mod transport;

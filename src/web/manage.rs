@@ -78,7 +78,7 @@ async fn render_manage(
         context! {
             lang => lang.code(), t => t, event_title => &event.title, private => true,
             name => &view.name, status => &view.status, attendance => &view.attendance,
-            sessions => &view.sessions, feed_url => &view.feed_url, offered => offered,
+            sessions => &view.sessions, feed_url => &view.feed_url, offered => offered, single_email => view.single_email,
             active => view.status == RegistrationStatus::Active, base => format!("/r/{token}"), done => done, errors => errors,
         },
     )?;
@@ -105,6 +105,8 @@ pub async fn manage_page(
 struct ChangeForm {
     attendance: String,
     session_ids: Vec<String>,
+    /// `invitations` or `single`; absent leaves the choice as it was.
+    delivery: String,
 }
 
 pub async fn update_form(
@@ -124,6 +126,11 @@ pub async fn update_form(
         session_ids: Some(ids),
         timezone: None,
         language: None,
+        single_email: match form.delivery.as_str() {
+            "single" => Some(true),
+            "invitations" => Some(false),
+            _ => None,
+        },
     };
     match update_by_token(&state, &token, changes).await {
         Ok(_) => Ok(Redirect::to(&format!("/r/{token}?done=saved")).into_response()),

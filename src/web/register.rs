@@ -44,6 +44,8 @@ pub struct RegisterForm {
     language: String,
     timezone: String,
     session_ids: Vec<String>,
+    /// `invitations` (the default) or `single`.
+    delivery: String,
 }
 
 #[derive(Serialize)]
@@ -216,6 +218,7 @@ fn read_form(form: &RegisterForm) -> Result<NewRegistration, Vec<FieldError>> {
                 language,
                 timezone,
                 session_ids: if ids.is_empty() { None } else { Some(ids) },
+                single_email: form.delivery == "single",
             })
         }
         _ => Err(errors),

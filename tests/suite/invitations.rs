@@ -79,11 +79,11 @@ async fn an_attendee_receives_real_calendar_invitations_over_smtp() {
     );
     let report = app.dispatch_all_pending_emails().await;
     assert_eq!(
-        report.sent, 6,
-        "a confirmation and one invitation per session"
+        report.sent, 5,
+        "one invitation per session, and no summary: every seat is confirmed"
     );
     let received = smtp.messages_to("ulas@example.org");
-    assert_eq!(received.len(), 6);
+    assert_eq!(received.len(), 5);
 
     let invitation = received
         .iter()
@@ -313,27 +313,27 @@ async fn invitations_queued_while_the_mail_server_is_down_are_delivered_once_it_
     register(&app, "d@example.org", "virtual", "en", "Europe/Paris").await;
     register(&app, "e@example.org", "virtual", "en", "Europe/Paris").await;
     let report = app.dispatch_all_pending_emails().await;
-    assert_eq!((report.sent, report.retrying), (0, 12));
+    assert_eq!((report.sent, report.retrying), (0, 10));
     let queue = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/outbox")
             .await,
     )
     .await;
-    assert_eq!(queue["pending"], 12);
+    assert_eq!(queue["pending"], 10);
     assert!(queue["failures"][0]["last_error"].as_str().is_some());
 
     let smtp = TestSmtp::start_on(port);
     // Not due yet: the backoff holds them back.
     assert_eq!(app.dispatch_all_pending_emails().await.sent, 0);
     app.clock.advance(chrono::Duration::seconds(11));
-    assert_eq!(app.dispatch_all_pending_emails().await.sent, 12);
+    assert_eq!(app.dispatch_all_pending_emails().await.sent, 10);
     app.clock.advance(chrono::Duration::hours(2));
     assert_eq!(
         app.dispatch_all_pending_emails().await.sent,
         0,
         "nothing is sent twice"
     );
-    assert_eq!(smtp.messages().len(), 12);
+    assert_eq!(smtp.messages().len(), 10);
     let mut keys: Vec<(String, String)> = smtp
         .messages()
         .iter()
@@ -341,7 +341,7 @@ async fn invitations_queued_while_the_mail_server_is_down_are_delivered_once_it_
         .collect();
     keys.sort();
     keys.dedup();
-    assert_eq!(keys.len(), 12, "no duplicate");
+    assert_eq!(keys.len(), 10, "no duplicate");
 }
 
 #[tokio::test]
@@ -352,8 +352,8 @@ async fn a_recipient_the_server_refuses_is_dead_lettered_and_others_are_unaffect
     register(&app, "nobody@example.org", "virtual", "en", "Europe/Paris").await;
     register(&app, "f@example.org", "virtual", "en", "Europe/Paris").await;
     let report = app.dispatch_all_pending_emails().await;
-    assert_eq!((report.sent, report.dead), (6, 6));
-    assert_eq!(smtp.messages_to("f@example.org").len(), 6);
+    assert_eq!((report.sent, report.dead), (5, 5));
+    assert_eq!(smtp.messages_to("f@example.org").len(), 5);
     let queue = success(
         app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/outbox")
             .await,
@@ -361,7 +361,7 @@ async fn a_recipient_the_server_refuses_is_dead_lettered_and_others_are_unaffect
     .await;
     assert_eq!(
         (queue["sent"].as_u64(), queue["dead"].as_u64()),
-        (Some(6), Some(6))
+        (Some(5), Some(5))
     );
     let failure = &queue["failures"][0];
     assert_eq!(failure["recipient"], "nobody@example.org");

@@ -167,11 +167,10 @@ pub async fn decide_seat(
     let session = queries::session_for_update(&*txn, event.id, session_id).await?;
     match decision.action {
         SeatAction::Confirm if seat.status != SeatStatus::Confirmed => {
-            let seat_id = seat.id;
             let mut active: attendance::ActiveModel = seat.into();
             active.status = Set(SeatStatus::Confirmed);
             active.updated_at = Set(now);
-            active.update(&*txn).await?;
+            let seat = active.update(&*txn).await?;
             let facts = crate::app::notification::session_facts(
                 &*txn,
                 state,
@@ -181,10 +180,10 @@ pub async fn decide_seat(
                 crate::db::queries::Edition::Published,
             )
             .await?;
-            invite_to_seat(&*txn, state, &event, &facts, &session, &model, seat_id).await?;
+            invite_to_seat(&*txn, state, &event, &facts, &session, &model, &seat).await?;
         }
         SeatAction::Cancel if seat.status != SeatStatus::Cancelled => {
-            if let Some(freed) = release_seat(&*txn, state, &event, &model, seat, now).await? {
+            if let Some(freed) = release_seat(&*txn, state, &event, &model, seat, false, now).await? {
                 promote_waitlist(&*txn, state, &event, &freed, now).await?;
             }
         }

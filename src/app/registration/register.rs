@@ -15,7 +15,7 @@ use crate::domain::vocab::RegistrationStatus;
 use crate::domain::vocab::SeatStatus;
 use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
-use crate::mail::compose::{SessionFacts, SessionLine, registration_email};
+use crate::mail::compose::{SessionFacts, SessionLine, Summary, registration_email};
 use crate::mail::outbox::NewMail;
 use crate::security;
 use chrono::{DateTime, Utc};
@@ -44,6 +44,10 @@ pub struct NewRegistration {
     /// Default: every published session that fits the chosen attendance.
     #[serde(default)]
     pub session_ids: Option<Vec<i64>>,
+    /// One email listing every session with the personal calendar subscription, instead of
+    /// one calendar invitation per session (the default).
+    #[serde(default)]
+    pub single_email: bool,
 }
 
 /// Free-text fields have sane sizes; a megabyte "city" is abuse, not a city.
@@ -169,6 +173,7 @@ impl Application {
             status: Set(RegistrationStatus::Active),
             manage_token_hash: Set(security::token_hash(&self.manage_token)),
             feed_token: Set(security::new_token()),
+            single_email: Set(input.single_email),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -176,8 +181,10 @@ impl Application {
     }
 }
 
-/// A new registration's emails: one calendar invitation per confirmed seat and the
-/// confirmation listing every session with its status, in the registrant's language and zone.
+/// A new registration's emails, in the registrant's language and zone: one calendar invitation
+/// per confirmed seat (carrying the registration page's link), and the summary listing every
+/// session with its status only where it tells something the invitations do not (a waitlisted
+/// seat). A registrant who chose one email gets the summary alone, with their feed.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn registration_mails(
     state: &AppState,
@@ -193,8 +200,9 @@ pub(crate) fn registration_mails(
     let mut lines = Vec::new();
     let recipient = notify::registrant(saved)?;
     let own = DisplayZone::named(recipient.zone);
+    let manage = manage_url(state, manage_token);
     for (((session, _), facts), status) in sessions.iter().zip(facts).zip(statuses) {
-        if *status == SeatStatus::Confirmed {
+        if *status == SeatStatus::Confirmed && !saved.single_email {
             // Matched by session, not by position: the database need not return rows in order.
             let Some(seat) = seats.iter().find(|seat| seat.session_id == session.id) else {
                 return Err(AppError::Internal(anyhow::anyhow!(
@@ -203,35 +211,34 @@ pub(crate) fn registration_mails(
                 )));
             };
             mails.push(invitation_for_seat(
-                state, event, facts, session, saved, seat.id,
+                state,
+                event,
+                facts,
+                session,
+                saved,
+                seat,
+                Some(&manage),
             )?);
         }
-        lines.push(SessionLine {
-            title: session.title.clone(),
-            time: dated_times_text(&own, session.starts_at, session.ends_at, recipient.lang),
-            status: match (*status, recipient.lang) {
-                (SeatStatus::Confirmed, UiLanguage::Fr) => "confirmée".into(),
-                (SeatStatus::Confirmed, UiLanguage::En) => "confirmed".into(),
-                (_, UiLanguage::Fr) => "liste d'attente".into(),
-                (_, UiLanguage::En) => "waitlisted".into(),
-            },
-        });
+        lines.push(session_line(session, *status, &recipient, &own));
+    }
+    let informative =
+        saved.single_email || statuses.iter().any(|status| *status != SeatStatus::Confirmed);
+    if !informative {
+        return Ok(mails);
     }
     let organiser = notify::organiser_of(state, event);
-    let attendance_word = match (saved.attendance, recipient.lang) {
-        (Mode::OnSite, UiLanguage::Fr) => "sur place",
-        (_, UiLanguage::Fr) => "en ligne",
-        (Mode::OnSite, UiLanguage::En) => "on site",
-        (_, UiLanguage::En) => "online",
-    };
+    let attendance_word = attendance_word(saved.attendance, recipient.lang);
     let composed = registration_email(
+        Summary::Recorded,
         &recipient,
         &organiser,
         &event.title,
         attendance_word,
         &lines,
-        Some(&manage_url(state, manage_token)),
+        Some(&manage),
         &notify::feed_url(state, &saved.feed_token),
+        saved.single_email,
     )?;
     mails.push(NewMail {
         dedup_key: format!("registration-{}-confirmation", saved.id),
@@ -243,6 +250,38 @@ pub(crate) fn registration_mails(
         message: composed.message,
     });
     Ok(mails)
+}
+
+/// How a summary names the registrant's mode.
+pub(super) fn attendance_word(mode: Mode, lang: UiLanguage) -> &'static str {
+    match (mode, lang) {
+        (Mode::OnSite, UiLanguage::Fr) => "sur place",
+        (_, UiLanguage::Fr) => "en ligne",
+        (Mode::OnSite, UiLanguage::En) => "on site",
+        (_, UiLanguage::En) => "online",
+    }
+}
+
+/// One line of a registration summary: the session, its time in the reader's zone with its
+/// date, and where the registrant stands.
+pub(super) fn session_line(
+    session: &session::Model,
+    status: SeatStatus,
+    recipient: &crate::mail::compose::Recipient,
+    own: &DisplayZone,
+) -> SessionLine {
+    SessionLine {
+        title: session.title.clone(),
+        time: dated_times_text(own, session.starts_at, session.ends_at, recipient.lang),
+        status: match (status, recipient.lang) {
+            (SeatStatus::Confirmed, UiLanguage::Fr) => "confirmée".into(),
+            (SeatStatus::Confirmed, UiLanguage::En) => "confirmed".into(),
+            (SeatStatus::Waitlisted, UiLanguage::Fr) => "liste d'attente".into(),
+            (SeatStatus::Waitlisted, UiLanguage::En) => "waitlisted".into(),
+            (SeatStatus::Cancelled, UiLanguage::Fr) => "annulée".into(),
+            (SeatStatus::Cancelled, UiLanguage::En) => "cancelled".into(),
+        },
+    }
 }
 
 pub(super) async fn registration_by_email(

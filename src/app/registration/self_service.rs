@@ -1,6 +1,7 @@
 //! The registrant's self-service through their private link: read, change, cancel, erase.
 
 use super::capacity::{event_places, seat_status};
+use super::register::{attendance_word, session_line};
 use super::views::{RegistrationView, registration_view};
 use super::waitlist::{invite_to_seat, promote_waitlist, release_seat, release_seats};
 use crate::app::AppState;
@@ -12,8 +13,10 @@ use crate::domain::text::LanguageCode;
 use crate::domain::vocab::Mode;
 use crate::domain::vocab::RegistrationStatus;
 use crate::domain::vocab::SeatStatus;
-use crate::domain::zone::Zone;
+use crate::domain::zone::{DisplayZone, Zone};
 use crate::error::{AppError, AppResult};
+use crate::mail::compose::{Summary, registration_email};
+use crate::mail::outbox::{NewMail, enqueue};
 use crate::security;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -56,6 +59,10 @@ pub struct RegistrationChanges {
     pub session_ids: Option<Vec<i64>>,
     pub timezone: Option<Zone>,
     pub language: Option<LanguageCode>,
+    /// `true`: one email and the calendar subscription from now on (the calendar entries
+    /// received so far are withdrawn, so nothing shows twice); `false`: one calendar invitation
+    /// per session (each session is sent now).
+    pub single_email: Option<bool>,
 }
 
 /// Self-service changes through the management token: shared by the API and the page.
@@ -67,12 +74,20 @@ pub async fn update_by_token(
     let state = state.clone();
     let now = state.clock.now();
     let txn = state.db.begin_write().await?;
-    let model = by_token(&*txn, token).await?;
+    let mut model = by_token(&*txn, token).await?;
     if model.status != RegistrationStatus::Active {
         return Err(AppError::conflict(
             "status",
             "this registration is cancelled; register again to take part",
         ));
+    }
+    // Seats given below are told the new way; entries held so far follow after them.
+    let switch = changes
+        .single_email
+        .filter(|wanted| *wanted != model.single_email);
+    let before_switch = model.clone();
+    if let Some(single) = switch {
+        model.single_email = single;
     }
     let event = queries::event_for_update(&*txn, model.event_id).await?;
     let current_mode = if model.attendance == Mode::OnSite {
@@ -133,7 +148,7 @@ pub async fn update_by_token(
         if keep {
             kept.push(seat.session_id);
         } else if let Some(session) =
-            release_seat(&*txn, &state, &event, &model, seat.clone(), now).await?
+            release_seat(&*txn, &state, &event, &model, seat.clone(), false, now).await?
         {
             freed.insert(session.id, session);
         }
@@ -172,13 +187,18 @@ pub async fn update_by_token(
                 crate::db::queries::Edition::Published,
             )
             .await?;
-            invite_to_seat(&*txn, &state, &event, &facts, session, &model, seat.id).await?;
+            invite_to_seat(&*txn, &state, &event, &facts, session, &model, &seat).await?;
         }
     }
     for session in freed.values() {
         promote_waitlist(&*txn, &state, &event, session, now).await?;
     }
+    if let Some(single) = switch {
+        switch_delivery(&*txn, &state, &event, &before_switch, &published, &kept, single, now)
+            .await?;
+    }
     let mut active: registration::ActiveModel = model.into();
+    active.single_email = Set(switch.unwrap_or(before_switch.single_email));
     active.attendance = Set(mode);
     if let Some(zone) = changes.timezone {
         active.timezone = Set(zone);
@@ -194,6 +214,96 @@ pub async fn update_by_token(
     Ok(view)
 }
 
+/// The seats kept through a switch of delivery: to one email, their calendar entries are
+/// withdrawn (CANCEL) and one summary gives the feed; back to invitations, each is sent.
+#[allow(clippy::too_many_arguments)]
+async fn switch_delivery(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    event: &crate::db::entities::event::Model,
+    before: &registration::Model,
+    published: &[session::Model],
+    kept: &[i64],
+    single: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let seats = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(before.id))
+        .filter(attendance::Column::Status.eq(SeatStatus::Confirmed))
+        .filter(attendance::Column::SessionId.is_in(kept.iter().copied()))
+        .order_by_asc(attendance::Column::SessionId)
+        .all(db)
+        .await?;
+    let per_session = registration::Model {
+        single_email: false,
+        ..before.clone()
+    };
+    let mut lines = Vec::new();
+    let recipient = notify::registrant(before)?;
+    let own = DisplayZone::named(recipient.zone);
+    for seat in &seats {
+        let Some(session) = published.iter().find(|s| s.id == seat.session_id) else {
+            continue;
+        };
+        let facts = notify::session_facts(
+            db,
+            state,
+            event,
+            session,
+            true,
+            crate::db::queries::Edition::Published,
+        )
+        .await?;
+        if single {
+            let sequence = notify::step_seat_sequence(db, seat).await?;
+            let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
+            notify::mail_attendee(
+                db,
+                state,
+                event,
+                &facts,
+                &per_session,
+                sequence,
+                crate::mail::compose::SessionMail::Cancel,
+                key,
+            )
+            .await?;
+            lines.push(session_line(session, SeatStatus::Confirmed, &recipient, &own));
+        } else {
+            invite_to_seat(db, state, event, &facts, session, &per_session, seat).await?;
+        }
+    }
+    if single {
+        let organiser = notify::organiser_of(state, event);
+        let composed = registration_email(
+            Summary::Recorded,
+            &recipient,
+            &organiser,
+            &event.title,
+            attendance_word(before.attendance, recipient.lang),
+            &lines,
+            None,
+            &notify::feed_url(state, &before.feed_token),
+            true,
+        )?;
+        enqueue(
+            db,
+            NewMail {
+                dedup_key: format!("registration-{}-single-{}", before.id, now.timestamp_micros()),
+                event_id: Some(event.id),
+                kind: "confirmation",
+                sender: organiser.email,
+                recipient: before.email.clone(),
+                subject: composed.subject,
+                message: composed.message,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Cancels the registration the management token names; shared with the management page.
 pub async fn cancel_by_token(state: &AppState, token: &str) -> AppResult<RegistrationView> {
     let state = state.clone();
@@ -201,7 +311,50 @@ pub async fn cancel_by_token(state: &AppState, token: &str) -> AppResult<Registr
     let txn = state.db.begin_write().await?;
     let model = by_token(&*txn, token).await?;
     let event = queries::event_for_update(&*txn, model.event_id).await?;
+    let held = attendance::Entity::find()
+        .filter(attendance::Column::RegistrationId.eq(model.id))
+        .filter(attendance::Column::Status.ne(SeatStatus::Cancelled))
+        .order_by_asc(attendance::Column::SessionId)
+        .all(&*txn)
+        .await?;
     release_seats(&*txn, &state, &event, &model, now).await?;
+    // Besides the CANCELs its calendar needs, one email says the registration is cancelled.
+    if model.status == RegistrationStatus::Active && !held.is_empty() {
+        let sessions = queries::sessions_of_event(&*txn, event.id, true).await?;
+        let recipient = notify::registrant(&model)?;
+        let own = DisplayZone::named(recipient.zone);
+        let lines: Vec<_> = held
+            .iter()
+            .filter_map(|seat| sessions.iter().find(|s| s.id == seat.session_id))
+            .map(|session| session_line(session, SeatStatus::Cancelled, &recipient, &own))
+            .collect();
+        let organiser = notify::organiser_of(&state, &event);
+        let composed = registration_email(
+            Summary::Cancelled,
+            &recipient,
+            &organiser,
+            &event.title,
+            "",
+            &lines,
+            None,
+            &notify::feed_url(&state, &model.feed_token),
+            model.single_email,
+        )?;
+        enqueue(
+            &*txn,
+            NewMail {
+                dedup_key: format!("registration-{}-cancelled-{}", model.id, now.timestamp_micros()),
+                event_id: Some(event.id),
+                kind: "cancellation",
+                sender: organiser.email,
+                recipient: model.email.clone(),
+                subject: composed.subject,
+                message: composed.message,
+            },
+            now,
+        )
+        .await?;
+    }
     let mut active: registration::ActiveModel = model.into();
     active.status = Set(RegistrationStatus::Cancelled);
     active.updated_at = Set(now);

@@ -51,6 +51,8 @@ pub struct RegistrationView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manage_url: Option<String>,
     pub feed_url: String,
+    /// One email with the calendar subscription instead of one invitation per session.
+    pub single_email: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -155,6 +157,7 @@ pub(crate) fn assemble_view(
         },
         manage_url: manage_token.map(|t| manage_url(state, t)),
         feed_url: notify::feed_url(state, &model.feed_token),
+        single_email: model.single_email,
         name: model.name,
         email: model.email,
         organisation: model.organisation,

@@ -26,9 +26,14 @@ pub(crate) async fn invite_to_seat(
     facts: &SessionFacts,
     session: &session::Model,
     registration: &registration::Model,
-    seat_id: i64,
+    seat: &attendance::Model,
 ) -> AppResult<()> {
-    let mail = invitation_for_seat(state, event, facts, session, registration, seat_id)?;
+    let mut seat = seat.clone();
+    // Given again after a cancellation: one step above the CANCEL their calendar holds.
+    if seat.calendar_sequence > 0 {
+        seat.calendar_sequence = notify::step_seat_sequence(db, &seat).await?;
+    }
+    let mail = invitation_for_seat(state, event, facts, session, registration, &seat, None)?;
     enqueue(db, mail, state.clock.now()).await?;
     Ok(())
 }
@@ -40,11 +45,13 @@ pub(super) fn invitation_for_seat(
     facts: &SessionFacts,
     session: &session::Model,
     registration: &registration::Model,
-    seat_id: i64,
+    seat: &attendance::Model,
+    manage_url: Option<&str>,
 ) -> AppResult<NewMail> {
     // A seat can be confirmed again after being given up: each confirmation is its own email.
     let key = format!(
-        "attendance-{seat_id}-rev-{}-request-{}",
+        "attendance-{}-rev-{}-request-{}",
+        seat.id,
         session.revision,
         state.clock.now().timestamp_micros()
     );
@@ -53,8 +60,10 @@ pub(super) fn invitation_for_seat(
         event,
         facts,
         registration,
+        seat.calendar_sequence,
         SessionMail::Invitation,
         key,
+        manage_url,
     )
 }
 
@@ -102,6 +111,7 @@ pub(crate) async fn promote_waitlist(
             continue;
         };
         let seat_id = seat.id;
+        let seat_sequence = seat.calendar_sequence;
         let mut active: attendance::ActiveModel = seat.into();
         active.status = Set(SeatStatus::Confirmed);
         active.updated_at = Set(now);
@@ -113,6 +123,7 @@ pub(crate) async fn promote_waitlist(
             event,
             &facts,
             &person,
+            seat_sequence,
             SessionMail::Promoted,
             key,
         )
@@ -132,11 +143,15 @@ pub async fn release_seat(
     event: &event::Model,
     model: &registration::Model,
     seat: attendance::Model,
+    whole_registration: bool,
     now: DateTime<Utc>,
 ) -> AppResult<Option<session::Model>> {
     let session = queries::session_for_update(db, event.id, seat.session_id).await?;
     let mut freed = None;
-    if seat.status == SeatStatus::Confirmed && session.status == SessionStatus::Published {
+    // A registrant who chose one email holds no entry of their own: their feed drops the
+    // session, and a whole cancellation is told in its one summary.
+    let tell = !(model.single_email && whole_registration);
+    if seat.status == SeatStatus::Confirmed && session.status == SessionStatus::Published && tell {
         let facts = notify::session_facts(
             db,
             state,
@@ -147,10 +162,25 @@ pub async fn release_seat(
         )
         .await?;
         let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
-        notify::mail_attendee(db, state, event, &facts, model, SessionMail::Cancel, key).await?;
-        if seat.mode == Mode::OnSite {
-            freed = Some(session);
-        }
+        // The CANCEL is newer than the last REQUEST this registrant received.
+        let sequence = notify::step_seat_sequence(db, &seat).await?;
+        notify::mail_attendee(
+            db,
+            state,
+            event,
+            &facts,
+            model,
+            sequence,
+            SessionMail::Cancel,
+            key,
+        )
+        .await?;
+    }
+    if seat.status == SeatStatus::Confirmed
+        && seat.mode == Mode::OnSite
+        && session.status == SessionStatus::Published
+    {
+        freed = Some(session);
     }
     let mut active: attendance::ActiveModel = seat.into();
     active.status = Set(SeatStatus::Cancelled);
@@ -175,7 +205,7 @@ pub(super) async fn release_seats(
         .await?;
     let mut freed: HashMap<i64, session::Model> = HashMap::new();
     for seat in seats {
-        if let Some(session) = release_seat(db, state, event, model, seat, now).await? {
+        if let Some(session) = release_seat(db, state, event, model, seat, true, now).await? {
             freed.insert(session.id, session);
         }
     }

@@ -15,6 +15,9 @@ pub struct Model {
     pub status: SeatStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Steps of the registrant's own entry beyond the session's revision (their seat cancelled,
+    /// given again): their SEQUENCE is `revision + calendar_sequence`, and never goes back.
+    pub calendar_sequence: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

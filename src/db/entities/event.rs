@@ -32,6 +32,8 @@ pub struct Model {
     pub virtual_capacity: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// `[{minutes_before}]`: when attendees are reminded of each session they hold a seat in.
+    pub reminder_rules: Json,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

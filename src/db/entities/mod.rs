@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod availability_window;
 pub mod event;
 pub mod event_organiser;
+pub mod inbound_reply;
 pub mod organisation;
 pub mod outbox;
 pub mod participant;

@@ -28,6 +28,9 @@ pub struct Model {
     pub feed_token: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// One email carrying all their sessions and their feed, instead of one invitation per
+    /// session.
+    pub single_email: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
