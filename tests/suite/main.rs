@@ -14,6 +14,7 @@ mod integrity;
 mod invitations;
 mod pages;
 mod public_reads;
+mod reminders;
 mod replies;
 mod schedule_exchange;
 mod scheduling;
