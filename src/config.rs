@@ -197,7 +197,10 @@ impl Settings {
             })
             .transpose()?;
         let inbound_secret = var("CONVENE_INBOUND_SECRET");
-        if inbound_secret.as_ref().is_some_and(|s| s.chars().count() < 32) {
+        if inbound_secret
+            .as_ref()
+            .is_some_and(|s| s.chars().count() < 32)
+        {
             return Err(anyhow!(
                 "CONVENE_INBOUND_SECRET must be at least 32 characters long"
             ));
@@ -273,9 +276,18 @@ mod tests {
             ),
             (vec![("CONVENE_RATE_LIMIT", "lots")], "CONVENE_RATE_LIMIT"),
             (vec![("CONVENE_LOG_FORMAT", "xml")], "CONVENE_LOG_FORMAT"),
-            (vec![("CONVENE_INBOUND_SECRET", "short")], "CONVENE_INBOUND_SECRET"),
-            (vec![("CONVENE_INBOUND_SMTP_ADDR", "mx")], "CONVENE_INBOUND_SMTP_ADDR"),
-            (vec![("CONVENE_REMINDER_SCAN_SECONDS", "90")], "CONVENE_REMINDER_SCAN_SECONDS"),
+            (
+                vec![("CONVENE_INBOUND_SECRET", "short")],
+                "CONVENE_INBOUND_SECRET",
+            ),
+            (
+                vec![("CONVENE_INBOUND_SMTP_ADDR", "mx")],
+                "CONVENE_INBOUND_SMTP_ADDR",
+            ),
+            (
+                vec![("CONVENE_REMINDER_SCAN_SECONDS", "90")],
+                "CONVENE_REMINDER_SCAN_SECONDS",
+            ),
             (
                 vec![("CONVENE_SMTP_URL", "http://mail")],
                 "CONVENE_SMTP_URL",

@@ -10,7 +10,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 
 use crate::api::Items;
-use crate::app::inbound::{Channel, ReplyReceipt, ReplyRecord, inbound_secret_matches, receive_reply, replies_of_event};
+use crate::app::inbound::{
+    Channel, ReplyReceipt, ReplyRecord, inbound_secret_matches, receive_reply, replies_of_event,
+};
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
@@ -37,7 +39,7 @@ pub async fn receive_email(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<mime::Mime>().ok());
-    if !content_type.is_some_and(|m| m.essence_str() == "message/rfc822") {
+    if content_type.is_none_or(|m| m.essence_str() != "message/rfc822") {
         return Err(AppError::UnsupportedMediaType(
             "send the raw message as Content-Type: message/rfc822",
         ));
@@ -52,5 +54,7 @@ pub async fn list_replies(
     State(state): State<HttpState>,
     access: OrganiserOf,
 ) -> AppResult<Json<Items<ReplyRecord>>> {
-    Ok(Json(replies_of_event(&state, access.event.id, 500).await?.into()))
+    Ok(Json(
+        replies_of_event(&state, access.event.id, 500).await?.into(),
+    ))
 }

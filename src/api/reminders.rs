@@ -24,5 +24,7 @@ pub async fn set_reminders(
     access: OrganiserOf,
     ApiJson(rules): ApiJson<ReminderRules>,
 ) -> AppResult<Json<ReminderRules>> {
-    Ok(Json(set_reminder_rules(&state, &access.event, rules).await?))
+    Ok(Json(
+        set_reminder_rules(&state, &access.event, rules).await?,
+    ))
 }

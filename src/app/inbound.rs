@@ -19,7 +19,9 @@ use crate::app::AppState;
 use crate::app::notification as notify;
 use crate::app::registration::waitlist::{promote_waitlist, release_seat};
 use crate::app::speaking::{AnsweredBy, Decision, apply_answer};
-use crate::db::entities::{attendance, event, inbound_reply, participant, registration, session, speaker};
+use crate::db::entities::{
+    attendance, event, inbound_reply, participant, registration, session, speaker,
+};
 use crate::db::queries;
 use crate::domain::itip::{Answer, NotAReply, Reply, read_reply};
 use crate::domain::vocab::{ParticipantStatus, RegistrationStatus, SeatStatus};
@@ -181,29 +183,73 @@ enum Target {
 
 /// Receives one raw message (RFC 5322 bytes), applies it if it is a genuine reply, and records
 /// what became of it. Errors only when the database fails: a bad message is a recorded refusal.
-pub async fn receive_reply(state: &AppState, raw: &[u8], channel: Channel) -> AppResult<ReplyReceipt> {
+pub async fn receive_reply(
+    state: &AppState,
+    raw: &[u8],
+    channel: Channel,
+) -> AppResult<ReplyReceipt> {
     let now = state.clock.now();
     let mut facts = Facts::default();
     let Some(received) = read_message(raw) else {
-        return record(state, channel, facts, Reason::NotAnEmail, "the body is not an email message".into(), now).await;
+        return record(
+            state,
+            channel,
+            facts,
+            Reason::NotAnEmail,
+            "the body is not an email message".into(),
+            now,
+        )
+        .await;
     };
     facts.message_id = received.message_id.clone();
     facts.sender = received.from.clone();
     let Some(calendar) = received.calendars.first() else {
-        return record(state, channel, facts, Reason::NoCalendar, "the message carries no text/calendar or application/ics part".into(), now).await;
+        return record(
+            state,
+            channel,
+            facts,
+            Reason::NoCalendar,
+            "the message carries no text/calendar or application/ics part".into(),
+            now,
+        )
+        .await;
     };
     let reply = match read_reply(calendar) {
         Ok(reply) => reply,
         Err(why @ NotAReply::Method(_)) => {
-            return record(state, channel, facts, Reason::NotAReply, why.to_string(), now).await;
+            return record(
+                state,
+                channel,
+                facts,
+                Reason::NotAReply,
+                why.to_string(),
+                now,
+            )
+            .await;
         }
         Err(why) => {
-            return record(state, channel, facts, Reason::UnreadableCalendar, why.to_string(), now).await;
+            return record(
+                state,
+                channel,
+                facts,
+                Reason::UnreadableCalendar,
+                why.to_string(),
+                now,
+            )
+            .await;
         }
     };
     facts.reply = Some(reply.clone());
     let Some(target) = target_of(state, &reply.uid) else {
-        return record(state, channel, facts, Reason::UnknownUid, format!("{} is not a UID Convene wrote", reply.uid), now).await;
+        return record(
+            state,
+            channel,
+            facts,
+            Reason::UnknownUid,
+            format!("{} is not a UID Convene wrote", reply.uid),
+            now,
+        )
+        .await;
     };
     let txn = state.db.begin_write().await?;
     let decided = match target {
@@ -279,8 +325,16 @@ async fn answer_for_slot(
     facts: &mut Facts,
     now: DateTime<Utc>,
 ) -> AppResult<(Reason, String)> {
-    let unknown = || (Reason::UnknownUid, format!("no slot has the UID {}", reply.uid));
-    let Some(slot) = participant::Entity::find_by_id(participant_id).one(db).await? else {
+    let unknown = || {
+        (
+            Reason::UnknownUid,
+            format!("no slot has the UID {}", reply.uid),
+        )
+    };
+    let Some(slot) = participant::Entity::find_by_id(participant_id)
+        .one(db)
+        .await?
+    else {
         return Ok(unknown());
     };
     // A slot's counter is the SEQUENCE of its next email: 0 means none was ever sent.
@@ -301,10 +355,16 @@ async fn answer_for_slot(
     }
     let decision = match (&reply.answer, slot.status) {
         (Answer::Accepted, ParticipantStatus::Confirmed) => {
-            return Ok((Reason::AlreadyConfirmed, "the slot was confirmed already".into()));
+            return Ok((
+                Reason::AlreadyConfirmed,
+                "the slot was confirmed already".into(),
+            ));
         }
         (Answer::Declined, ParticipantStatus::Declined | ParticipantStatus::Withdrawn) => {
-            return Ok((Reason::AlreadyDeclined, "the slot was declined already".into()));
+            return Ok((
+                Reason::AlreadyDeclined,
+                "the slot was declined already".into(),
+            ));
         }
         (Answer::Accepted, ParticipantStatus::Declined | ParticipantStatus::Withdrawn) => {
             return Ok((
@@ -317,16 +377,37 @@ async fn answer_for_slot(
         (other, _) => {
             return Ok((
                 Reason::TentativeChangesNothing,
-                format!("PARTSTAT={} is not a confirmation or a decline", other.as_str()),
+                format!(
+                    "PARTSTAT={} is not a confirmation or a decline",
+                    other.as_str()
+                ),
             ));
         }
     };
     let session = crate::app::publishing::working::working_copy(session)?;
     let event = queries::event_for_read(db, session.event_id).await?;
-    apply_answer(db, state, &slot, &person, &session, &event, decision, None, AnsweredBy::Calendar, now).await?;
+    apply_answer(
+        db,
+        state,
+        &slot,
+        &person,
+        &session,
+        &event,
+        decision,
+        None,
+        AnsweredBy::Calendar,
+        now,
+    )
+    .await?;
     Ok(match decision {
-        Decision::Confirm => (Reason::SpeakerConfirmed, format!("{} confirmed their slot", person.name)),
-        Decision::Decline => (Reason::SpeakerDeclined, format!("{} declined their slot", person.name)),
+        Decision::Confirm => (
+            Reason::SpeakerConfirmed,
+            format!("{} confirmed their slot", person.name),
+        ),
+        Decision::Decline => (
+            Reason::SpeakerDeclined,
+            format!("{} declined their slot", person.name),
+        ),
     })
 }
 
@@ -339,7 +420,10 @@ async fn answer_for_seat(
     now: DateTime<Utc>,
 ) -> AppResult<(Reason, String)> {
     let Some(session) = session::Entity::find_by_id(session_id).one(db).await? else {
-        return Ok((Reason::UnknownUid, format!("no session has the UID {}", reply.uid)));
+        return Ok((
+            Reason::UnknownUid,
+            format!("no session has the UID {}", reply.uid),
+        ));
     };
     facts.event_id = Some(session.event_id);
     // The registrant the ATTENDEE line names, holding a seat in this session.
@@ -371,13 +455,19 @@ async fn answer_for_seat(
         return Ok(refusal);
     }
     if reply.answer != Answer::Declined {
-        return Ok((Reason::SeatKept, format!("PARTSTAT={}: the seat stays theirs", reply.answer.as_str())));
+        return Ok((
+            Reason::SeatKept,
+            format!("PARTSTAT={}: the seat stays theirs", reply.answer.as_str()),
+        ));
     }
     let event: event::Model = queries::event_for_update(db, session.event_id).await?;
     if let Some(freed) = release_seat(db, state, &event, &holder, seat, false, now).await? {
         promote_waitlist(db, state, &event, &freed, now).await?;
     }
-    Ok((Reason::SeatReleased, format!("{} gave up their seat", holder.name)))
+    Ok((
+        Reason::SeatReleased,
+        format!("{} gave up their seat", holder.name),
+    ))
 }
 
 async fn record(
@@ -440,7 +530,11 @@ fn log(receipt: &ReplyReceipt, facts: &Facts) {
 }
 
 /// The replies received about one event, newest first.
-pub async fn replies_of_event(state: &AppState, event_id: i64, limit: u64) -> AppResult<Vec<ReplyRecord>> {
+pub async fn replies_of_event(
+    state: &AppState,
+    event_id: i64,
+    limit: u64,
+) -> AppResult<Vec<ReplyRecord>> {
     let rows = inbound_reply::Entity::find()
         .filter(inbound_reply::Column::EventId.eq(event_id))
         .order_by_desc(inbound_reply::Column::Id)
@@ -458,6 +552,8 @@ pub fn inbound_secret_matches(state: &AppState, presented: &str) -> AppResult<()
     if crate::security::secret_matches(secret, presented) {
         Ok(())
     } else {
-        Err(AppError::Unauthorized("the inbound secret is missing or wrong"))
+        Err(AppError::Unauthorized(
+            "the inbound secret is missing or wrong",
+        ))
     }
 }

@@ -43,7 +43,8 @@ pub async fn set_reminder_rules(
     event: &event::Model,
     rules: ReminderRules,
 ) -> AppResult<ReminderRules> {
-    let rules = checked_rules(&rules.rules).map_err(|(field, why)| AppError::invalid(field, why))?;
+    let rules =
+        checked_rules(&rules.rules).map_err(|(field, why)| AppError::invalid(field, why))?;
     let mut active: event::ActiveModel = event.clone().into();
     active.reminder_rules = Set(serde_json::to_value(&rules).map_err(anyhow::Error::from)?);
     active.update(&state.db.conn).await?;
@@ -110,7 +111,12 @@ async fn due_for_event(
         };
         for rule in rules {
             if is_due(*rule, session.starts_at, seat.updated_at, now) {
-                due.push((seat, session, *rule, dedup_key(seat, *rule, session.starts_at)));
+                due.push((
+                    seat,
+                    session,
+                    *rule,
+                    dedup_key(seat, *rule, session.starts_at),
+                ));
             }
         }
     }
@@ -153,7 +159,10 @@ async fn due_for_event(
         let Some(holder) = holders.iter().find(|r| r.id == seat.registration_id) else {
             continue;
         };
-        let at = sessions.iter().position(|s| s.id == session.id).unwrap_or(0);
+        let at = sessions
+            .iter()
+            .position(|s| s.id == session.id)
+            .unwrap_or(0);
         // The meeting link is for those who follow the session online.
         let facts = if seat.mode == Mode::Virtual {
             &with_link[at]

@@ -70,7 +70,10 @@ impl std::fmt::Display for NotAReply {
                 write!(f, "the calendar has no METHOD; only METHOD:REPLY is read")
             }
             NotAReply::Method(method) => {
-                write!(f, "METHOD:{method} is not a reply; only METHOD:REPLY is read")
+                write!(
+                    f,
+                    "METHOD:{method} is not a reply; only METHOD:REPLY is read"
+                )
             }
             NotAReply::NoEntry => write!(f, "the calendar holds no VEVENT with a UID"),
             NotAReply::Attendees(n) => write!(
@@ -125,8 +128,8 @@ pub fn read_reply(text: &str) -> Result<Reply, NotAReply> {
             Some((address(p.val.as_str()), Answer::parse(partstat.as_str())))
         })
         .collect();
-    let [(attendee, answer)] = <[_; 1]>::try_from(answering)
-        .map_err(|all: Vec<_>| NotAReply::Attendees(all.len()))?;
+    let [(attendee, answer)] =
+        <[_; 1]>::try_from(answering).map_err(|all: Vec<_>| NotAReply::Attendees(all.len()))?;
     Ok(Reply {
         uid,
         sequence,
@@ -172,10 +175,7 @@ mod tests {
 
     #[test]
     fn bare_line_feeds_read_the_same() {
-        assert_eq!(
-            read_reply(&REPLY.replace("\r\n", "\n")),
-            read_reply(REPLY)
-        );
+        assert_eq!(read_reply(&REPLY.replace("\r\n", "\n")), read_reply(REPLY));
     }
 
     #[test]

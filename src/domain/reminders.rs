@@ -88,21 +88,45 @@ mod tests {
 
     #[test]
     fn a_seat_given_after_the_reminder_time_gets_none() {
-        let day = ReminderRule { minutes_before: 1440 };
+        let day = ReminderRule {
+            minutes_before: 1440,
+        };
         let starts = at("2021-12-07T13:00:00Z");
-        assert!(!is_due(day, starts, at("2021-12-07T10:00:00Z"), at("2021-12-07T12:00:00Z")));
-        assert!(is_due(day, starts, at("2021-12-06T10:00:00Z"), at("2021-12-06T13:00:10Z")));
+        assert!(!is_due(
+            day,
+            starts,
+            at("2021-12-07T10:00:00Z"),
+            at("2021-12-07T12:00:00Z")
+        ));
+        assert!(is_due(
+            day,
+            starts,
+            at("2021-12-06T10:00:00Z"),
+            at("2021-12-06T13:00:10Z")
+        ));
     }
 
     #[test]
     fn rules_are_checked_and_sorted() {
-        let rules = [ReminderRule { minutes_before: 15 }, ReminderRule { minutes_before: 1440 }];
+        let rules = [
+            ReminderRule { minutes_before: 15 },
+            ReminderRule {
+                minutes_before: 1440,
+            },
+        ];
         assert_eq!(
             checked_rules(&rules).unwrap(),
-            vec![ReminderRule { minutes_before: 1440 }, ReminderRule { minutes_before: 15 }]
+            vec![
+                ReminderRule {
+                    minutes_before: 1440
+                },
+                ReminderRule { minutes_before: 15 }
+            ]
         );
         assert_eq!(
-            checked_rules(&[ReminderRule { minutes_before: 0 }]).unwrap_err().0,
+            checked_rules(&[ReminderRule { minutes_before: 0 }])
+                .unwrap_err()
+                .0,
             "rules[0].minutes_before"
         );
         assert_eq!(

@@ -568,7 +568,7 @@ pub fn registration_email(
 
 /// "24 hours", "15 minutes", "2 days", "1 hour 30 minutes", in the reader's language.
 pub fn lead_words(minutes: u32, lang: UiLanguage) -> String {
-    let (days, hours, mins) = if minutes % (24 * 60) == 0 && minutes > 24 * 60 {
+    let (days, hours, mins) = if minutes.is_multiple_of(24 * 60) && minutes > 24 * 60 {
         (minutes / (24 * 60), 0, 0)
     } else {
         (0, minutes / 60, minutes % 60)

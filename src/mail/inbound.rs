@@ -76,7 +76,13 @@ impl Handler for Receiver {
         response::OK
     }
 
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, _to: &[String]) -> Response {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        _to: &[String],
+    ) -> Response {
         self.data.clear();
         self.too_large = false;
         response::OK
@@ -107,9 +113,8 @@ impl Handler for Receiver {
 
 /// Binds the receiver; serving then runs on its own threads for the life of the process.
 pub fn start_receiver(addr: SocketAddr, deliver: Deliver) -> anyhow::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr).map_err(|e| {
-        anyhow::anyhow!("cannot listen on {addr} (CONVENE_INBOUND_SMTP_ADDR): {e}")
-    })?;
+    let listener = TcpListener::bind(addr)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} (CONVENE_INBOUND_SMTP_ADDR): {e}"))?;
     let bound = listener.local_addr()?;
     let mut server = Server::new(Receiver {
         deliver,

@@ -9,6 +9,7 @@ mod calendar_samples;
 mod cli;
 mod conflicts;
 mod crash_recovery;
+mod delivery;
 mod foundation;
 mod integrity;
 mod invitations;

@@ -77,15 +77,26 @@ async fn organisers_set_reminder_rules_and_bad_ones_are_refused_by_field() {
     .await;
     assert_eq!(none, json!({"rules": []}));
     for (rules, field) in [
-        (json!({"rules": [{"minutes_before": 0}]}), Some("rules[0].minutes_before")),
+        (
+            json!({"rules": [{"minutes_before": 0}]}),
+            Some("rules[0].minutes_before"),
+        ),
         (
             json!({"rules": [{"minutes_before": 15}, {"minutes_before": 15}]}),
             Some("rules[1].minutes_before"),
         ),
-        (json!({"rules": [{"minutes_before": 50000}]}), Some("rules[0].minutes_before")),
+        (
+            json!({"rules": [{"minutes_before": 50000}]}),
+            Some("rules[0].minutes_before"),
+        ),
         (json!({"rules": [{"hours_before": 1}]}), None),
     ] {
-        assert_problem(set_rules(&app, rules).await, StatusCode::UNPROCESSABLE_ENTITY, field).await;
+        assert_problem(
+            set_rules(&app, rules).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+        )
+        .await;
     }
     let set = success(
         set_rules(
@@ -123,7 +134,13 @@ async fn reminders_reach_seat_holders_in_their_language_and_zone_once() {
     register(&app, "online", "virtual", "en", "America/Toronto").await;
     register(&app, "visitor", "on_site", "fr", "Europe/Istanbul").await;
     let leaver = register(&app, "leaver", "virtual", "en", "Europe/Paris").await;
-    let token = leaver["manage_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let token = leaver["manage_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     assert_eq!(
         app.delete(&format!("/api/v1/registrations/{token}"), None)
             .await
@@ -134,7 +151,8 @@ async fn reminders_reach_seat_holders_in_their_language_and_zone_once() {
     let before = smtp.messages().len();
 
     // A day before the first session, to the second.
-    app.clock.set(at(FIRST) - Duration::hours(24) + Duration::seconds(3));
+    app.clock
+        .set(at(FIRST) - Duration::hours(24) + Duration::seconds(3));
     eventually("the 24-hour reminders are queued", || async {
         reminders_queued(&app).await == 2
     })
@@ -145,24 +163,35 @@ async fn reminders_reach_seat_holders_in_their_language_and_zone_once() {
     let online = smtp.messages_to("online@example.org");
     let reminder = online.last().unwrap().parsed();
     let subject = reminder.subject().unwrap();
-    assert!(subject.starts_with("Reminder: Dialogue des maires"), "{subject}");
+    assert!(
+        subject.starts_with("Reminder: Dialogue des maires"),
+        "{subject}"
+    );
     assert!(subject.ends_with(" in 24 hours"), "{subject}");
     let text = reminder.body_text(0).unwrap();
     assert!(
         text.contains("Your time: Tuesday 7 December 2021, 8:00–9:30 AM EST (UTC-5)"),
         "{text}"
     );
-    assert!(text.contains("Izmir: "), "the event's zones beside it: {text}");
+    assert!(
+        text.contains("Izmir: "),
+        "the event's zones beside it: {text}"
+    );
     assert!(text.contains("Join online: https://"), "{text}");
     let visitor = smtp.messages_to("visitor@example.org");
     let rappel = visitor.last().unwrap().parsed();
-    assert!(rappel.subject().unwrap().starts_with("Rappel : "), "{:?}", rappel.subject());
+    assert!(
+        rappel.subject().unwrap().starts_with("Rappel : "),
+        "{:?}",
+        rappel.subject()
+    );
     assert!(rappel.subject().unwrap().ends_with(" dans 24 heures"));
     assert!(
-        !smtp
-            .messages_to("leaver@example.org")
-            .iter()
-            .any(|m| m.parsed().subject().unwrap_or_default().starts_with("Reminder")),
+        !smtp.messages_to("leaver@example.org").iter().any(|m| m
+            .parsed()
+            .subject()
+            .unwrap_or_default()
+            .starts_with("Reminder")),
         "no reminder for a cancelled seat"
     );
 
@@ -174,10 +203,12 @@ async fn reminders_reach_seat_holders_in_their_language_and_zone_once() {
     // A quarter of an hour before: the late registrant is reminded too. (The clock jumped
     // past the 24-hour mark of the second session, 17h45, as well: its reminders go now, the
     // late registrant's included, who held that seat by then.)
-    app.clock.set(at(FIRST) - Duration::minutes(15) + Duration::seconds(1));
-    eventually("the 15-minute and the second session's reminders are queued", || async {
-        reminders_queued(&app).await == 2 + 3 + 3
-    })
+    app.clock
+        .set(at(FIRST) - Duration::minutes(15) + Duration::seconds(1));
+    eventually(
+        "the 15-minute and the second session's reminders are queued",
+        || async { reminders_queued(&app).await == 2 + 3 + 3 },
+    )
     .await;
     app.dispatch_all_pending_emails().await;
     let late = smtp.messages_to("late@example.org");
@@ -185,12 +216,15 @@ async fn reminders_reach_seat_holders_in_their_language_and_zone_once() {
         .iter()
         .map(|m| m.parsed().subject().unwrap().to_owned())
         .collect();
-    let reminders: Vec<&String> = subjects.iter().filter(|s| s.starts_with("Reminder")).collect();
+    let reminders: Vec<&String> = subjects
+        .iter()
+        .filter(|s| s.starts_with("Reminder"))
+        .collect();
     assert_eq!(reminders.len(), 2, "{subjects:?}");
     assert!(
-        reminders
-            .iter()
-            .any(|s| s.starts_with("Reminder: Dialogue des maires") && s.ends_with(" in 15 minutes")),
+        reminders.iter().any(
+            |s| s.starts_with("Reminder: Dialogue des maires") && s.ends_with(" in 15 minutes")
+        ),
         "{subjects:?}"
     );
     assert!(
@@ -241,7 +275,8 @@ async fn an_on_site_seat_is_reminded_without_the_meeting_link_and_a_cancelled_se
 
     // An hour before the plenary (which follows the recital at 15h): its reminder, and none
     // for the cancelled recital, whose hour came earlier.
-    app.clock.set(at(RECITAL) + Duration::minutes(30) - Duration::hours(1) + Duration::seconds(1));
+    app.clock
+        .set(at(RECITAL) + Duration::minutes(30) - Duration::hours(1) + Duration::seconds(1));
     eventually("the plenary's reminder is queued", || async {
         reminders_queued(&app).await == 1
     })
@@ -250,12 +285,20 @@ async fn an_on_site_seat_is_reminded_without_the_meeting_link_and_a_cancelled_se
     let reminder = smtp
         .messages_to("visitor@example.org")
         .into_iter()
-        .find(|m| m.parsed().subject().unwrap_or_default().starts_with("Reminder"))
+        .find(|m| {
+            m.parsed()
+                .subject()
+                .unwrap_or_default()
+                .starts_with("Reminder")
+        })
         .unwrap();
     let text = reminder.parsed().body_text(0).unwrap().into_owned();
     assert!(text.contains("Séance plénière"), "{text}");
     assert!(!text.contains("Join online"), "an on-site seat: {text}");
-    assert!(text.contains("Friday 10 December 2021, 3:00–4:00 PM"), "{text}");
+    assert!(
+        text.contains("Friday 10 December 2021, 3:00–4:00 PM"),
+        "{text}"
+    );
     let _ = plenary;
 }
 
@@ -285,9 +328,10 @@ async fn a_server_started_after_a_reminders_time_finds_it_at_once() {
     })
     .await;
     second.dispatch_all_pending_emails().await;
-    assert!(
-        smtp.messages_to("online@example.org")
-            .iter()
-            .any(|m| m.parsed().subject().unwrap_or_default().ends_with(" in 24 hours"))
-    );
+    assert!(smtp.messages_to("online@example.org").iter().any(|m| {
+        m.parsed()
+            .subject()
+            .unwrap_or_default()
+            .ends_with(" in 24 hours")
+    }));
 }

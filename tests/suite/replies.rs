@@ -578,7 +578,11 @@ async fn an_attendee_who_declines_from_their_calendar_frees_their_seat_for_the_w
     assert_eq!(counts["waitlisted"], 0, "{report}");
     // Karim has the seat; Amel's calendar drops the entry, with a SEQUENCE above the request.
     let promoted = smtp.messages_to("karim@example.org").pop().unwrap();
-    assert!(calendar_lines(&promoted).iter().any(|l| l == "METHOD:REQUEST"));
+    assert!(
+        calendar_lines(&promoted)
+            .iter()
+            .any(|l| l == "METHOD:REQUEST")
+    );
     let cancel = smtp.messages_to("amel@example.org").pop().unwrap();
     let cancel = calendar_lines(&cancel);
     assert!(cancel.iter().any(|l| l == "METHOD:CANCEL"));

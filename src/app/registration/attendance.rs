@@ -183,7 +183,9 @@ pub async fn decide_seat(
             invite_to_seat(&*txn, state, &event, &facts, &session, &model, &seat).await?;
         }
         SeatAction::Cancel if seat.status != SeatStatus::Cancelled => {
-            if let Some(freed) = release_seat(&*txn, state, &event, &model, seat, false, now).await? {
+            if let Some(freed) =
+                release_seat(&*txn, state, &event, &model, seat, false, now).await?
+            {
                 promote_waitlist(&*txn, state, &event, &freed, now).await?;
             }
         }

@@ -222,8 +222,10 @@ pub(crate) fn registration_mails(
         }
         lines.push(session_line(session, *status, &recipient, &own));
     }
-    let informative =
-        saved.single_email || statuses.iter().any(|status| *status != SeatStatus::Confirmed);
+    let informative = saved.single_email
+        || statuses
+            .iter()
+            .any(|status| *status != SeatStatus::Confirmed);
     if !informative {
         return Ok(mails);
     }

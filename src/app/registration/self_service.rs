@@ -194,8 +194,17 @@ pub async fn update_by_token(
         promote_waitlist(&*txn, &state, &event, session, now).await?;
     }
     if let Some(single) = switch {
-        switch_delivery(&*txn, &state, &event, &before_switch, &published, &kept, single, now)
-            .await?;
+        switch_delivery(
+            &*txn,
+            &state,
+            &event,
+            &before_switch,
+            &published,
+            &kept,
+            single,
+            now,
+        )
+        .await?;
     }
     let mut active: registration::ActiveModel = model.into();
     active.single_email = Set(switch.unwrap_or(before_switch.single_email));
@@ -256,7 +265,10 @@ async fn switch_delivery(
         .await?;
         if single {
             let sequence = notify::step_seat_sequence(db, seat).await?;
-            let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
+            let key = format!(
+                "attendance-{}-rev-{}-seq-{sequence}-cancel",
+                seat.id, session.revision
+            );
             notify::mail_attendee(
                 db,
                 state,
@@ -268,7 +280,12 @@ async fn switch_delivery(
                 key,
             )
             .await?;
-            lines.push(session_line(session, SeatStatus::Confirmed, &recipient, &own));
+            lines.push(session_line(
+                session,
+                SeatStatus::Confirmed,
+                &recipient,
+                &own,
+            ));
         } else {
             invite_to_seat(db, state, event, &facts, session, &per_session, seat).await?;
         }
@@ -289,7 +306,11 @@ async fn switch_delivery(
         enqueue(
             db,
             NewMail {
-                dedup_key: format!("registration-{}-single-{}", before.id, now.timestamp_micros()),
+                dedup_key: format!(
+                    "registration-{}-single-{}",
+                    before.id,
+                    now.timestamp_micros()
+                ),
                 event_id: Some(event.id),
                 kind: "confirmation",
                 sender: organiser.email,
@@ -343,7 +364,11 @@ pub async fn cancel_by_token(state: &AppState, token: &str) -> AppResult<Registr
         enqueue(
             &*txn,
             NewMail {
-                dedup_key: format!("registration-{}-cancelled-{}", model.id, now.timestamp_micros()),
+                dedup_key: format!(
+                    "registration-{}-cancelled-{}",
+                    model.id,
+                    now.timestamp_micros()
+                ),
                 event_id: Some(event.id),
                 kind: "cancellation",
                 sender: organiser.email,

@@ -48,12 +48,11 @@ pub(super) fn invitation_for_seat(
     seat: &attendance::Model,
     manage_url: Option<&str>,
 ) -> AppResult<NewMail> {
-    // A seat can be confirmed again after being given up: each confirmation is its own email.
+    // A seat confirmed again after being given up is one SEQUENCE step higher: each
+    // confirmation is its own email.
     let key = format!(
-        "attendance-{}-rev-{}-request-{}",
-        seat.id,
-        session.revision,
-        state.clock.now().timestamp_micros()
+        "attendance-{}-rev-{}-seq-{}-request",
+        seat.id, session.revision, seat.calendar_sequence
     );
     notify::attendee_mail(
         state,
@@ -161,9 +160,12 @@ pub async fn release_seat(
             crate::db::queries::Edition::Published,
         )
         .await?;
-        let key = format!("attendance-{}-cancel-{}", seat.id, now.timestamp_micros());
         // The CANCEL is newer than the last REQUEST this registrant received.
         let sequence = notify::step_seat_sequence(db, &seat).await?;
+        let key = format!(
+            "attendance-{}-rev-{}-seq-{sequence}-cancel",
+            seat.id, session.revision
+        );
         notify::mail_attendee(
             db,
             state,
