@@ -174,7 +174,86 @@ async fn calendars_are_written_for_external_parsers() {
             .unwrap()
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     );
+    // A moderator chairs their slot, and a decline withdraws it, one SEQUENCE up.
+    let sessions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/sessions")
+            .await,
+    )
+    .await;
+    let (chair_session, chair) = sessions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| {
+            s["participants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["role"] == "moderator")
+                .map(|p| (s.clone(), p.clone()))
+        })
+        .expect("a moderator in the demo");
+    success(
+        app.patch_json(
+            &format!("/api/v1/events/izmir-2021/speakers/{}", chair["speaker_id"]),
+            Some(&app.admin_token),
+            json!({"email": "moderator@example.org"}),
+        )
+        .await,
+    )
+    .await;
+    success(
+        app.post_json(
+            &format!(
+                "/api/v1/events/izmir-2021/sessions/{}/participants/{}/invite",
+                chair_session["id"], chair["id"]
+            ),
+            Some(&app.admin_token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    app.dispatch_all_pending_emails().await;
+    let chair_invitation = smtp.messages_to("moderator@example.org").pop().unwrap();
+    let chair_link = regex::Regex::new(r"http://convene\.test(/speak/[A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&chair_invitation.parsed().body_text(0).unwrap())
+        .expect("the answer link")[1]
+        .to_owned();
+    success(
+        app.post_json(&chair_link, None, json!({"decision": "decline"}))
+            .await,
+    )
+    .await;
+    app.dispatch_all_pending_emails().await;
+    let chair_declined = smtp.messages_to("moderator@example.org").pop().unwrap();
+    let chair_uid = format!("slot-{}@convene.test", chair["id"]);
+    let utc = |v: &serde_json::Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let chair_times = (
+        utc(&chair_session["starts_at"]),
+        utc(&chair_session["ends_at"]),
+    );
+    let moderator = "mailto:moderator@example.org";
     let speaker_samples = vec![
+        (
+            "moderator-tentative.ics",
+            calendar_part(&chair_invitation.data),
+            json!({"method": "REQUEST", "events": [{"uid": chair_uid, "sequence": 0, "start": chair_times.0, "end": chair_times.1, "status": "TENTATIVE",
+                   "organizer": organizer, "attendee": moderator, "partstat": "NEEDS-ACTION", "role": "CHAIR"}]}),
+        ),
+        (
+            "moderator-declined.ics",
+            calendar_part(&chair_declined.data),
+            json!({"method": "CANCEL", "events": [{"uid": chair_uid, "sequence": 1, "start": chair_times.0, "end": chair_times.1, "status": "CANCELLED",
+                   "organizer": organizer, "attendee": moderator, "partstat": "DECLINED", "role": "CHAIR"}]}),
+        ),
         (
             "speaker-tentative.ics",
             calendar_part(&invitation.data),
