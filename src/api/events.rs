@@ -5,7 +5,7 @@ use crate::app::catalogue::events::add_organiser as add_event_organiser;
 use crate::app::catalogue::events::list_events as all_events;
 use crate::app::catalogue::events::update_event as change_event;
 use crate::app::catalogue::events::{
-    EventChanges, EventView, NewEvent, NewOrganiser, insert_event,
+    EventChanges, EventView, NewEvent, NewOrganiser, create_event as create_new_event,
 };
 use crate::db::queries;
 use crate::error::AppResult;
@@ -29,10 +29,10 @@ pub async fn create_event(
     organiser: Organiser,
     ApiJson(input): ApiJson<NewEvent>,
 ) -> AppResult<(StatusCode, Json<EventView>)> {
-    let txn = state.db.begin_write().await?;
-    let saved = insert_event(&*txn, organiser.user_id, input, state.clock.now()).await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(EventView::from_model(saved)?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(create_new_event(&state, organiser.user_id, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}", tag = "events", params(("slug" = String, Path)),

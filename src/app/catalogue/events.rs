@@ -207,6 +207,18 @@ pub(crate) fn capacity(value: Option<u32>, field: &str, errors: &mut FieldErrors
 }
 
 /// Creates an event and makes `organiser` one of its organisers. Shared with the demo loader.
+/// Creates an event organised by `organiser_id`: shared by the API and the console.
+pub async fn create_event(
+    state: &AppState,
+    organiser_id: i64,
+    input: NewEvent,
+) -> AppResult<EventView> {
+    let txn = state.db.begin_write().await?;
+    let saved = insert_event(&*txn, organiser_id, input, state.clock.now()).await?;
+    txn.commit().await?;
+    EventView::from_model(saved)
+}
+
 pub async fn insert_event(
     db: &impl ConnectionTrait,
     organiser_id: i64,
