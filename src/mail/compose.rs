@@ -17,7 +17,7 @@ use crate::domain::calendar::{
     self, Attendee, AttendeeRole, Entry, EntryStatus, Method, PartStat, Party,
 };
 use crate::domain::changes::{CalendarFacts, Change};
-use crate::domain::format::{dated_times_text, instant_text, zoned_times};
+use crate::domain::format::{dated_times_text, instant_text};
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::Role;
 use crate::domain::zone::{DisplayZone, Zone};
@@ -348,7 +348,6 @@ pub fn session_email(
 ) -> anyhow::Result<Composed> {
     let lang = recipient.lang;
     let own_zone = DisplayZone::named(recipient.zone);
-    let your_time = zoned_times(&own_zone, facts.starts_at, facts.ends_at, lang);
     let day = instant_text(&own_zone, facts.starts_at, lang);
     // "Paris: mardi 7 décembre 2021, 14h CET (UTC+1)" → the date part for the subject.
     let when = day
@@ -446,7 +445,8 @@ pub fn session_email(
         name => &recipient.name,
         title => &facts.title,
         event_title => &facts.event_title,
-        your_time => format!("{} — {}", when, your_time.text.split_once(": ").map_or(your_time.text.as_str(), |(_, t)| t)),
+        // "Wednesday 8 December 2021, 8:00–9:30 AM EST (UTC-5)": the date once, then the span.
+        your_time => dated_times_text(&own_zone, facts.starts_at, facts.ends_at, lang).split_once(": ").map(|(_, t)| t.to_owned()).unwrap_or_default(),
         zone_lines => zone_lines,
         location => &facts.location,
         online_url => if matches!(kind, SessionMail::Cancel | SessionMail::SpeakerDeclined) { None } else { facts.online_url.clone() },

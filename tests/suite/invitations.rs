@@ -146,7 +146,9 @@ async fn an_attendee_receives_real_calendar_invitations_over_smtp() {
         parsed
             .body_text(0)
             .unwrap()
-            .contains("Heure pour vous : mardi 7 décembre 2021, 8h EST")
+            .contains("Heure pour vous : mardi 7 décembre 2021, 8h-9h30 EST (UTC-5)"),
+        "the date once, then the span: {:?}",
+        parsed.body_text(0)
     );
     assert!(
         parsed
