@@ -546,6 +546,12 @@ pub async fn replies_of_event(
 
 /// The webhook's secret check, in constant time.
 pub fn inbound_secret_matches(state: &AppState, presented: &str) -> AppResult<()> {
+    // No credentials at all: 401, as for every protected route; configured or not comes after.
+    if presented.is_empty() {
+        return Err(AppError::Unauthorized(
+            "the inbound secret is missing or wrong",
+        ));
+    }
     let Some(secret) = state.settings.inbound_secret.as_deref() else {
         return Err(AppError::NotFound("page"));
     };

@@ -29,6 +29,7 @@ use crate::mail::outbox::{NewMail, ROWS_PER_STATEMENT, enqueue_all};
 #[serde(deny_unknown_fields)]
 pub struct ReminderRules {
     /// Longest lead first; an empty list sends no reminders.
+    #[schema(max_items = 6)]
     pub rules: Vec<ReminderRule>,
 }
 
