@@ -159,6 +159,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "demo: sign in with POST {url}/api/v1/auth/token {{\"email\":\"{email}\",\"password\":\"{password}\"}}"
                 );
             }
+            if let Some(link) = app.setup_link().await? {
+                // Printed, not only logged: whoever starts Convene the first time must see it.
+                println!(
+                    "No account yet. Create the first administrator (this link works once): {link}"
+                );
+            }
+            tracing::info!("organisers sign in at {url}/admin");
             tracing::info!("email goes to {}", app.state().mailer.describe());
             tracing::info!(
                 "Convene is listening on {} (public URL {url}, API docs at {url}/api/docs)",

@@ -70,6 +70,13 @@ impl Application {
         Ok((email, password))
     }
 
+    /// The one-time link that creates the first administrator, when the database holds no
+    /// account yet (`None` once one exists). Each call replaces the previous link.
+    pub async fn setup_link(&self) -> anyhow::Result<Option<String>> {
+        let token = self.state.first_run.prepare(&self.state.db).await?;
+        Ok(token.map(|token| format!("{}/admin/setup/{token}", self.state.settings.public_url)))
+    }
+
     pub fn local_addr(&self) -> std::net::SocketAddr {
         self.listener
             .local_addr()
@@ -173,6 +180,7 @@ pub async fn app_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Res
         mailer,
         outbox_wake,
         seat_desk: Arc::default(),
+        first_run: Arc::default(),
     };
     Ok(state)
 }

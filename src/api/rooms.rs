@@ -1,7 +1,8 @@
 //! Rooms and venues of an event: `/api/v1/events/{slug}/rooms[/{id}]`.
 
 use crate::api::Items;
-use crate::app::catalogue::rooms::{NewRoom, RoomChanges, RoomView, insert_room, seats};
+use crate::app::catalogue::rooms::create_room as add_room;
+use crate::app::catalogue::rooms::{NewRoom, RoomChanges, RoomView, seats};
 use crate::db::entities::room;
 use crate::db::queries;
 use crate::domain::text::clean;
@@ -37,11 +38,10 @@ pub async fn create_room(
     access: OrganiserOf,
     ApiJson(input): ApiJson<NewRoom>,
 ) -> AppResult<(StatusCode, Json<RoomView>)> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let saved = insert_room(&*txn, event.id, input, state.clock.now()).await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(saved.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(add_room(&state, access.event.id, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/rooms/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),

@@ -2,8 +2,9 @@
 //! Emails are personal data: only the event's organisers see them.
 
 use crate::api::Items;
+use crate::app::catalogue::speakers::create_speaker as add_speaker;
 use crate::app::catalogue::speakers::update_speaker as change_speaker;
-use crate::app::catalogue::speakers::{NewSpeaker, SpeakerChanges, SpeakerView, insert_speaker};
+use crate::app::catalogue::speakers::{NewSpeaker, SpeakerChanges, SpeakerView};
 use crate::db::queries;
 use crate::error::AppResult;
 use crate::http::HttpState;
@@ -39,11 +40,10 @@ pub async fn create_speaker(
     access: OrganiserOf,
     ApiJson(input): ApiJson<NewSpeaker>,
 ) -> AppResult<(StatusCode, Json<SpeakerView>)> {
-    let txn = state.db.begin_write().await?;
-    let event = access.event;
-    let saved = insert_speaker(&*txn, &event, input, state.clock.now()).await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(SpeakerView::new(saved, true))))
+    Ok((
+        StatusCode::CREATED,
+        Json(add_speaker(&state, &access.event, input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/speakers/{id}", tag = "programme", params(("slug" = String, Path), ("id" = i64, Path)),

@@ -1,4 +1,6 @@
-//! Accounts: sign-in tokens for organisers, and the accounts administrators create.
+//! Accounts: the first administrator (made through the one-time setup link), sign-in tokens
+//! for organisers (a bearer token for the API, the same token in the console's session cookie),
+//! sign-out, password changes, and the accounts administrators create.
 
 use crate::app::AppState;
 use crate::domain::text::{Email, Title};
@@ -126,12 +128,7 @@ pub async fn upsert_account(
 
 /// An administrator creates an account.
 pub async fn create_user(state: &AppState, input: NewUser) -> AppResult<UserView> {
-    if !(8..=1000).contains(&input.password.chars().count()) {
-        return Err(AppError::invalid(
-            "password",
-            "must be 8 to 1000 characters long",
-        ));
-    }
+    check_password("password", &input.password)?;
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(input.email.normalized()))
         .one(&state.db.conn)
@@ -157,4 +154,189 @@ pub async fn create_user(state: &AppState, input: NewUser) -> AppResult<UserView
         name: saved.name,
         is_admin: saved.is_admin,
     })
+}
+
+/// The one-time setup link printed when the database holds no account: only its hash is kept,
+/// in memory, and it is forgotten once the first administrator exists.
+#[derive(Default)]
+pub struct FirstRun {
+    token_hash: std::sync::Mutex<Option<String>>,
+}
+
+impl FirstRun {
+    /// A new token when no account exists yet (the plain token, to print once); `None` otherwise.
+    pub async fn prepare(&self, db: &crate::db::Db) -> AppResult<Option<String>> {
+        use sea_orm::PaginatorTrait;
+        if user::Entity::find().count(&db.conn).await? > 0 {
+            return Ok(None);
+        }
+        let token = security::new_token();
+        *self.lock() = Some(security::token_hash(&token));
+        Ok(Some(token))
+    }
+
+    /// Whether `token` is the setup token still waiting to be used.
+    pub fn accepts(&self, token: &str) -> bool {
+        self.lock().as_deref().is_some_and(|expected| {
+            security::secret_matches(expected, &security::token_hash(token))
+        })
+    }
+
+    fn forget(&self) {
+        *self.lock() = None;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        // A poisoned lock still holds a valid Option: a panic elsewhere cannot leave it half-set.
+        self.token_hash.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FirstAdministrator {
+    pub email: Email,
+    pub name: Title,
+    pub password: String,
+}
+
+/// Creates the first administrator through the setup link. Refused (410) once any account
+/// exists or when the token is not the one printed at start, so the link works exactly once.
+pub async fn create_first_administrator(
+    state: &AppState,
+    token: &str,
+    input: FirstAdministrator,
+) -> AppResult<UserView> {
+    use sea_orm::PaginatorTrait;
+    if !state.first_run.accepts(token) {
+        return Err(AppError::Gone(
+            "this setup link has been used or has expired; sign in at /admin/login",
+        ));
+    }
+    check_password("password", &input.password)?;
+    let password = input.password;
+    let hash = tokio::task::spawn_blocking(move || security::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)?;
+    let txn = state.db.begin_write().await?;
+    // Checked again inside the write transaction: two browsers racing on the link make one account.
+    if user::Entity::find().count(&*txn).await? > 0 {
+        state.first_run.forget();
+        return Err(AppError::Gone(
+            "an administrator already exists; sign in at /admin/login",
+        ));
+    }
+    let saved = user::ActiveModel {
+        email: Set(input.email.normalized()),
+        name: Set(input.name.into_inner()),
+        password_hash: Set(hash),
+        is_admin: Set(true),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    state.first_run.forget();
+    Ok(UserView {
+        id: saved.id,
+        email: saved.email,
+        name: saved.name,
+        is_admin: saved.is_admin,
+    })
+}
+
+fn check_password(field: &str, password: &str) -> AppResult<()> {
+    if (8..=1000).contains(&password.chars().count()) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            field,
+            "must be 8 to 1000 characters long",
+        ))
+    }
+}
+
+/// The account a sign-in token belongs to, while the token is valid.
+pub enum TokenOwner {
+    Valid(user::Model),
+    Expired,
+    Unknown,
+}
+
+pub async fn owner_of_token(state: &AppState, token: &str) -> AppResult<TokenOwner> {
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(security::token_hash(token)))
+        .find_also_related(user::Entity)
+        .one(&state.db.conn)
+        .await?;
+    Ok(match found {
+        Some((token, Some(account))) if token.expires_at > state.clock.now() => {
+            TokenOwner::Valid(account)
+        }
+        Some(_) => TokenOwner::Expired,
+        None => TokenOwner::Unknown,
+    })
+}
+
+/// Signing out: the token stops working at once, wherever it was copied.
+pub async fn revoke_token(state: &AppState, token: &str) -> AppResult<()> {
+    api_token::Entity::delete_many()
+        .filter(api_token::Column::TokenHash.eq(security::token_hash(token)))
+        .exec(&state.db.conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes an account's password after checking the current one; every other sign-in of the
+/// account is revoked, so a stolen session does not outlive the change.
+pub async fn change_password(
+    state: &AppState,
+    user_id: i64,
+    keep_token: Option<&str>,
+    change: PasswordChange,
+) -> AppResult<()> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(&state.db.conn)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    check_password("new_password", &change.new_password)?;
+    let stored = account.password_hash.clone();
+    let current = change.current_password;
+    let new_password = change.new_password;
+    let (valid, hash) = tokio::task::spawn_blocking(move || {
+        let valid = security::verify_password(&current, &stored);
+        (valid, valid.then(|| security::hash_password(&new_password)))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?;
+    if !valid {
+        return Err(AppError::invalid(
+            "current_password",
+            "is not this account's password",
+        ));
+    }
+    let hash = hash
+        .transpose()
+        .map_err(AppError::Internal)?
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("no hash for a verified password change"))
+        })?;
+    let txn = state.db.begin_write().await?;
+    let mut active: user::ActiveModel = account.into();
+    active.password_hash = Set(hash);
+    active.update(&*txn).await?;
+    let mut others = api_token::Entity::delete_many().filter(api_token::Column::UserId.eq(user_id));
+    if let Some(kept) = keep_token {
+        others = others.filter(api_token::Column::TokenHash.ne(security::token_hash(kept)));
+    }
+    others.exec(&*txn).await?;
+    txn.commit().await?;
+    Ok(())
 }

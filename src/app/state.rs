@@ -20,6 +20,8 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Where registrations wait to be given seats, in batches.
     pub seat_desk: Arc<SeatDesk>,
+    /// The one-time link that creates the first administrator, while no account exists.
+    pub first_run: Arc<crate::app::accounts::FirstRun>,
 }
 
 impl AppState {

@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod seating;
 pub mod slots;
 pub mod text;
+pub mod timetable;
 pub mod versions;
 pub mod vocab;
 pub mod zone;

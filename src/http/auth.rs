@@ -3,13 +3,13 @@
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 use crate::app::AppState;
-use crate::db::entities::{api_token, event, event_organiser, user};
+use crate::app::accounts::{TokenOwner, owner_of_token};
+use crate::db::entities::{event, event_organiser};
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
-use crate::security;
 
 /// A signed-in organiser. As an extractor it refuses requests without a valid token (401).
 #[derive(Clone, Debug)]
@@ -118,22 +118,15 @@ impl FromRequestParts<HttpState> for MaybeOrganiser {
             .ok_or(AppError::Unauthorized(
                 "the Authorization header must read: Bearer <token>",
             ))?;
-        let found = api_token::Entity::find()
-            .filter(api_token::Column::TokenHash.eq(security::token_hash(token)))
-            .find_also_related(user::Entity)
-            .one(&state.db.conn)
-            .await?;
-        match found {
-            Some((token, Some(account))) if token.expires_at > state.clock.now() => {
-                Ok(MaybeOrganiser(Some(Organiser {
-                    user_id: account.id,
-                    is_admin: account.is_admin,
-                })))
-            }
-            Some(_) => Err(AppError::Unauthorized(
+        match owner_of_token(state, token).await? {
+            TokenOwner::Valid(account) => Ok(MaybeOrganiser(Some(Organiser {
+                user_id: account.id,
+                is_admin: account.is_admin,
+            }))),
+            TokenOwner::Expired => Err(AppError::Unauthorized(
                 "this token has expired; ask for a new one at /api/v1/auth/token",
             )),
-            None => Err(AppError::Unauthorized(
+            TokenOwner::Unknown => Err(AppError::Unauthorized(
                 "unknown token; ask for one at /api/v1/auth/token",
             )),
         }

@@ -110,7 +110,8 @@ pub fn csrf_config(settings: &Settings) -> axum_csrf::CsrfConfig {
     use sha2::Digest;
     let config = axum_csrf::CsrfConfig::default()
         .with_cookie_name("convene_csrf")
-        .with_cookie_path("/events")
+        // every form lives under /events or /admin; one cookie path covers both
+        .with_cookie_path("/")
         .with_cookie_same_site(axum_csrf::SameSite::Strict)
         .with_http_only(true)
         .with_secure(settings.public_url.starts_with("https://"));

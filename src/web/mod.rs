@@ -8,6 +8,7 @@
 //! set when they chose, else from the event; pages work without JavaScript, which only adds
 //! zone detection.
 
+pub mod console;
 pub mod errors;
 mod manage;
 mod programme;
@@ -59,6 +60,54 @@ static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLoc
             "error.html",
             include_str!("../../templates/pages/error.html"),
         ),
+        (
+            "console/base.html",
+            include_str!("../../templates/console/base.html"),
+        ),
+        (
+            "console/macros.html",
+            include_str!("../../templates/console/macros.html"),
+        ),
+        (
+            "console/setup.html",
+            include_str!("../../templates/console/setup.html"),
+        ),
+        (
+            "console/login.html",
+            include_str!("../../templates/console/login.html"),
+        ),
+        (
+            "console/password.html",
+            include_str!("../../templates/console/password.html"),
+        ),
+        (
+            "console/events.html",
+            include_str!("../../templates/console/events.html"),
+        ),
+        (
+            "console/event_form.html",
+            include_str!("../../templates/console/event_form.html"),
+        ),
+        (
+            "console/hub.html",
+            include_str!("../../templates/console/hub.html"),
+        ),
+        (
+            "console/rooms.html",
+            include_str!("../../templates/console/rooms.html"),
+        ),
+        (
+            "console/programme.html",
+            include_str!("../../templates/console/programme.html"),
+        ),
+        (
+            "console/session.html",
+            include_str!("../../templates/console/session.html"),
+        ),
+        (
+            "console/publish.html",
+            include_str!("../../templates/console/publish.html"),
+        ),
     ] {
         env.add_template(name, source)?;
     }
@@ -79,6 +128,22 @@ pub fn templates_ready() -> Result<(), minijinja::Error> {
 const STYLESHEET: &str = include_str!("../../templates/assets/convene.css");
 const SCRIPT: &str = include_str!("../../templates/assets/convene.js");
 const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
+const CONSOLE_SCRIPT: &str = include_str!("../../templates/assets/console.js");
+
+/// The console's stylesheet, with the timetable's row classes: a strict CSP forbids inline
+/// styles, so each grid line a session can start on or span gets a class of its own.
+static CONSOLE_STYLESHEET: LazyLock<String> = LazyLock::new(|| {
+    use std::fmt::Write;
+    let mut css = include_str!("../../templates/assets/console.css").to_owned();
+    let most_rows = 24 * 60 / crate::domain::timetable::ROW_MINUTES;
+    for n in 1..=most_rows {
+        let _ = writeln!(
+            css,
+            ".at-{n}{{grid-row-start:{n}}}.span-{n}{{grid-row-end:span {n}}}.rows-{n}{{grid-template-rows:repeat({n},var(--row))}}"
+        );
+    }
+    css
+});
 
 /// Renders a page template (HTML-escaped).
 fn render(name: &str, context: minijinja::Value) -> AppResult<String> {
@@ -258,6 +323,14 @@ pub fn router(state: &HttpState) -> Router<HttpState> {
             get(|| async { asset("image/svg+xml", FAVICON) }),
         )
         .route(
+            "/assets/console.css",
+            get(|| async { asset("text/css; charset=utf-8", CONSOLE_STYLESHEET.as_str()) }),
+        )
+        .route(
+            "/assets/console.js",
+            get(|| async { asset("text/javascript; charset=utf-8", CONSOLE_SCRIPT) }),
+        )
+        .route(
             "/favicon.ico",
             get(|| async { asset("image/svg+xml", FAVICON) }),
         )
@@ -273,4 +346,5 @@ pub fn router(state: &HttpState) -> Router<HttpState> {
         .route("/r/{token}/update", post(manage::update_form))
         .route("/r/{token}/cancel", post(manage::cancel_form))
         .route("/r/{token}/erase", post(manage::erase_form))
+        .merge(console::router())
 }

@@ -75,7 +75,10 @@ async fn programme_zone_language_registration_and_cancellation_in_chromium() {
     app.dispatch_all_pending_emails().await;
     let manage_link = regex::Regex::new(r"http://convene\.test/r/([A-Za-z0-9_-]+)").unwrap();
     let invitations = smtp.messages_to("ulas@example.org");
-    assert!(!invitations.is_empty(), "the registrant received their invitations");
+    assert!(
+        !invitations.is_empty(),
+        "the registrant received their invitations"
+    );
     let token = invitations
         .iter()
         .find_map(|m| {
@@ -101,4 +104,65 @@ async fn programme_zone_language_registration_and_cancellation_in_chromium() {
         .filter(|m| String::from_utf8_lossy(&m.data).contains("METHOD:CANCEL"))
         .count();
     assert!(cancels > 0, "calendar cancellations after cancelling");
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and Node.js; run by .ci/run with --ignored"]
+async fn console_from_first_run_to_a_published_sfax_programme_in_chromium() {
+    assert!(
+        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
+        "Chromium is not installed: apt-get install chromium (or set CHROMIUM)"
+    );
+    assert!(
+        browser_dir().join("node_modules/axe-core").exists(),
+        "run `npm ci` in tests/browser first"
+    );
+    let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artefacts");
+    std::fs::create_dir_all(&artefacts).expect("artefact folder");
+    let app = spawn_app_with(Options {
+        first_run: true,
+        ..Options::default()
+    })
+    .await;
+    let setup = app
+        .setup_path
+        .clone()
+        .expect("an empty database prints a setup link");
+    let mut command = std::process::Command::new("node");
+    command
+        .arg("console.mjs")
+        .arg(&app.address)
+        .arg(&setup)
+        .arg(&artefacts)
+        .current_dir(browser_dir());
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the node process was awaited")
+        .expect("node runs (install Node.js, then `npm ci` in tests/browser)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("all browser checks passed"),
+        "the console scenario failed:\n{stdout}\n{stderr}"
+    );
+    // What the browser built is what the API serves.
+    let programme = success(app.get("/api/v1/events/sfax-2019/programme?lang=en").await).await;
+    let sessions: usize = programme["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .map(|d| d["sessions"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(sessions, 6, "{programme}");
+    for shot in [
+        "console-programme-conflict-desktop.png",
+        "console-programme-conflict-phone.png",
+        "console-publish-preview-desktop.png",
+    ] {
+        let size = std::fs::metadata(artefacts.join(shot))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 10_000, "screenshot {shot} missing or empty");
+    }
+    println!("{stdout}");
 }

@@ -314,6 +314,7 @@ async fn a_server_started_after_a_reminders_time_finds_it_at_once() {
     let database = first.database_url.clone();
     let second = spawn_app_with(Options {
         demo: false,
+        first_run: false,
         env: vec![
             ("CONVENE_SMTP_URL", smtp.url()),
             ("CONVENE_REMINDER_SCAN_SECONDS", "30".to_owned()),

@@ -422,3 +422,28 @@ pub async fn list_events(state: &AppState) -> AppResult<Vec<EventView>> {
         .map(EventView::from_model)
         .collect::<AppResult<Vec<_>>>()
 }
+
+/// The events an organiser runs, in date order (administrators run every event).
+pub async fn events_organised_by(
+    state: &AppState,
+    user_id: i64,
+    is_admin: bool,
+) -> AppResult<Vec<EventView>> {
+    if is_admin {
+        return list_events(state).await;
+    }
+    let theirs: Vec<i64> = event_organiser::Entity::find()
+        .filter(event_organiser::Column::UserId.eq(user_id))
+        .all(&state.db.conn)
+        .await?
+        .into_iter()
+        .map(|link| link.event_id)
+        .collect();
+    let events = event::Entity::find()
+        .filter(event::Column::Id.is_in(theirs))
+        .order_by_asc(event::Column::StartsOn)
+        .order_by_asc(event::Column::Id)
+        .all(&state.db.conn)
+        .await?;
+    events.into_iter().map(EventView::from_model).collect()
+}

@@ -274,3 +274,26 @@ pub(crate) async fn withdraw(db: &impl ConnectionTrait, slot: participant::Model
     }
     Ok(())
 }
+
+/// Adds a person new to the event and gives them a part in session `id`, in one transaction:
+/// a refused part leaves no orphan person behind. The console's "new person" form.
+pub async fn add_new_person_as_participant(
+    state: &AppState,
+    event: &event::Model,
+    id: i64,
+    person: crate::app::catalogue::speakers::NewSpeaker,
+    part: NewParticipant,
+) -> AppResult<ParticipantView> {
+    let txn = state.db.begin_write().await?;
+    let now = state.clock.now();
+    let session = queries::session_in_event(&*txn, event.id, id).await?;
+    let speaker =
+        crate::app::catalogue::speakers::insert_speaker(&*txn, event, person, now).await?;
+    let part = NewParticipant {
+        speaker_id: speaker.id,
+        ..part
+    };
+    let (saved, speaker) = insert_participant(&*txn, &session, part, now).await?;
+    txn.commit().await?;
+    ParticipantView::new(saved, Some(&speaker))
+}

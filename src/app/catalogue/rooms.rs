@@ -73,3 +73,15 @@ pub async fn insert_room(
     .insert(db)
     .await?)
 }
+
+/// Adds a room to the event: shared by the API and the console.
+pub async fn create_room(
+    state: &crate::app::AppState,
+    event_id: i64,
+    input: NewRoom,
+) -> AppResult<RoomView> {
+    let txn = state.db.begin_write().await?;
+    let saved = insert_room(&*txn, event_id, input, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok(saved.into())
+}

@@ -6,7 +6,7 @@ use crate::app::catalogue::participants::ParticipantView;
 use crate::app::publishing;
 use crate::db::columns::stored_json;
 use crate::db::columns::to_json;
-use crate::db::entities::{event, session, speaker};
+use crate::db::entities::{event, participant, session, speaker};
 use crate::db::error::StoreError;
 use crate::db::queries;
 use crate::db::queries::Edition;
@@ -14,7 +14,7 @@ use crate::domain::changes::CalendarFacts;
 use crate::domain::local_time::TimeInput;
 use crate::domain::text::{LanguageCode, Line, Title, WebUrl, clean};
 use crate::domain::text::{MAX_QUESTIONS, Text};
-use crate::domain::vocab::{AttendanceMode, SessionKind, SessionStatus};
+use crate::domain::vocab::{AttendanceMode, ParticipantStatus, SessionKind, SessionStatus};
 use crate::domain::zone::Zone;
 use crate::error::{AppResult, FieldErrors};
 use chrono::Datelike;
@@ -679,4 +679,124 @@ pub async fn delete_session(
     doomed.delete(&*txn).await?;
     txn.commit().await?;
     Ok(None)
+}
+
+/// Every session of the event as organisers are preparing it (drafts, working copies of public
+/// sessions, cancelled ones), in time order, each with its working line-up.
+pub async fn working_sessions(
+    state: &AppState,
+    event: &event::Model,
+) -> AppResult<Vec<SessionView>> {
+    let db = &state.db.conn;
+    let sessions = queries::sessions_of_event(db, event.id, true).await?;
+    let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+    let mut participants = participants_by_session(db, event.id, &ids, Edition::Working).await?;
+    let mut views = sessions
+        .into_iter()
+        .map(|model| {
+            let own = participants.remove(&model.id).unwrap_or_default();
+            SessionView::new(model, own, true)
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    // Working copies may have moved: order by the times organisers see.
+    views.sort_by_key(|v| (v.starts_at, v.id));
+    Ok(views)
+}
+
+/// A new draft with the working copy's settings and line-up of session `id`, for a session that
+/// repeats (a second workshop round). Its speakers start again as proposed: nobody is invited
+/// to the copy until an organiser does so.
+pub async fn duplicate_session(
+    state: &AppState,
+    event: &event::Model,
+    id: i64,
+) -> AppResult<SessionView> {
+    let txn = state.db.begin_write().await?;
+    let original =
+        publishing::working::working_copy(queries::session_in_event(&*txn, event.id, id).await?)?;
+    let now = state.clock.now();
+    let copy = session::ActiveModel {
+        event_id: Set(event.id),
+        title: Set(original.title.clone()),
+        kind: Set(original.kind),
+        kind_label: Set(original.kind_label.clone()),
+        track: Set(original.track.clone()),
+        links: Set(original.links.clone()),
+        description: Set(original.description.clone()),
+        questions: Set(original.questions.clone()),
+        starts_at: Set(original.starts_at),
+        ends_at: Set(original.ends_at),
+        attendance: Set(original.attendance),
+        room_id: Set(original.room_id),
+        online_url: Set(original.online_url.clone()),
+        capacity: Set(original.capacity),
+        language: Set(original.language.clone()),
+        interpretation_languages: Set(original.interpretation_languages.clone()),
+        streamed: Set(original.streamed),
+        recorded: Set(original.recorded),
+        status: Set(SessionStatus::Draft),
+        revision: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    for slot in queries::participants_of_sessions(&*txn, &[id], Edition::Working).await? {
+        participant::ActiveModel {
+            session_id: Set(copy.id),
+            speaker_id: Set(slot.speaker_id),
+            role: Set(slot.role),
+            talk_title: Set(slot.talk_title),
+            position: Set(slot.position),
+            contribution: Set(slot.contribution),
+            status: Set(ParticipantStatus::Proposed),
+            status_changed_at: Set(now),
+            created_at: Set(now),
+            published: Set(false),
+            withdrawn: Set(false),
+            calendar_sequence: Set(0),
+            ..Default::default()
+        }
+        .insert(&*txn)
+        .await?;
+    }
+    let view = session_view(&*txn, event.id, copy, true).await?;
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// Where a session is moved to: a local start in the event's zone, and a room (`None` for the
+/// online stage). Its length stays as it is.
+pub struct Move {
+    pub starts_at_local: chrono::NaiveDateTime,
+    pub room_id: Option<i64>,
+}
+
+/// Moves session `id` keeping its length, through the same edit (and staging) as any change.
+pub async fn move_session(
+    state: &AppState,
+    event: event::Model,
+    id: i64,
+    to: Move,
+    organiser_id: i64,
+) -> AppResult<SessionView> {
+    let current = publishing::working::working_copy(
+        queries::session_in_event(&state.db.conn, event.id, id).await?,
+    )?;
+    let length = current.ends_at - current.starts_at;
+    let changes = SessionChanges {
+        starts_at: Some(TimeInput::Local(to.starts_at_local)),
+        ends_at: Some(TimeInput::Local(to.starts_at_local + length)),
+        room_id: Some(to.room_id),
+        ..Default::default()
+    };
+    update_session(state, event, id, changes, organiser_id).await
+}
+
+/// Every person of the event, for the console's pickers, by name.
+pub async fn people_of_event(state: &AppState, event_id: i64) -> AppResult<Vec<speaker::Model>> {
+    let mut people = queries::speakers_of_event(&state.db.conn, event_id).await?;
+    people.sort_by_key(|p| p.name.to_lowercase());
+    Ok(people)
 }

@@ -204,3 +204,15 @@ pub async fn update_speaker(
     txn.commit().await?;
     Ok(SpeakerView::new(saved, true))
 }
+
+/// Adds a person to the event's programme: shared by the API and the console.
+pub async fn create_speaker(
+    state: &AppState,
+    event: &event::Model,
+    input: NewSpeaker,
+) -> AppResult<SpeakerView> {
+    let txn = state.db.begin_write().await?;
+    let saved = insert_speaker(&*txn, event, input, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok(SpeakerView::new(saved, true))
+}

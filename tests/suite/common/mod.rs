@@ -26,6 +26,8 @@ pub struct TestApp {
     pub admin_token: String,
     pub database_url: String,
     pub state: convene::app::AppState,
+    /// The first-run link's path (`/admin/setup/{token}`) while no account exists.
+    pub setup_path: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -61,6 +63,9 @@ async fn fresh_database(dir: &tempfile::TempDir) -> String {
 
 pub struct Options {
     pub demo: bool,
+    /// No account at all, as on a first run: no administrator configured, nobody signed in;
+    /// the one-time setup link is in `TestApp::setup_path`.
+    pub first_run: bool,
     pub env: Vec<(&'static str, String)>,
     pub now: DateTime<Utc>,
 }
@@ -69,6 +74,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             demo: false,
+            first_run: false,
             env: vec![],
             now: "2021-11-01T09:00:00Z".parse().unwrap(),
         }
@@ -107,6 +113,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ("CONVENE_RATE_LIMIT", "0".into()),
     ];
     vars.extend(options.env.iter().cloned());
+    if options.first_run {
+        vars.retain(|(name, _)| !name.starts_with("CONVENE_ADMIN_"));
+    }
     let settings = Settings::from_lookup(|name| {
         vars.iter()
             .rev()
@@ -124,6 +133,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         app.load_demo().await.expect("the demo loads");
     }
     let address = format!("http://{}", app.local_addr());
+    let setup_path = app
+        .setup_link()
+        .await
+        .expect("the setup link")
+        .map(|link| link.replace("http://convene.test", ""));
     let state = app.state().clone();
     tokio::spawn(app.run_until(std::future::pending()));
     let client = reqwest::Client::builder()
@@ -137,9 +151,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         admin_token: String::new(),
         database_url,
         state,
+        setup_path,
         _dir: dir,
     };
-    test_app.admin_token = test_app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    if !options.first_run {
+        test_app.admin_token = test_app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    }
     test_app
 }
 
