@@ -3,7 +3,7 @@
 //! sign-out, password changes, and the accounts administrators create.
 
 use crate::app::AppState;
-use crate::domain::text::{Email, Title};
+use crate::domain::text::{Email, NewPassword, Title};
 use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -193,10 +193,11 @@ impl FirstRun {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirstAdministrator {
-    pub email: Email,
     pub name: Title,
-    pub password: String,
+    pub email: Email,
+    pub password: NewPassword,
 }
 
 /// Creates the first administrator through the setup link. Refused (410) once any account
@@ -212,8 +213,7 @@ pub async fn create_first_administrator(
             "this setup link has been used or has expired; sign in at /admin/login",
         ));
     }
-    check_password("password", &input.password)?;
-    let password = input.password;
+    let password = input.password.into_inner();
     let hash = tokio::task::spawn_blocking(move || security::hash_password(&password))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
@@ -289,9 +289,10 @@ pub async fn revoke_token(state: &AppState, token: &str) -> AppResult<()> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
-    pub new_password: String,
+    pub new_password: NewPassword,
 }
 
 /// Changes an account's password after checking the current one; every other sign-in of the
@@ -306,10 +307,9 @@ pub async fn change_password(
         .one(&state.db.conn)
         .await?
         .ok_or(AppError::NotFound("account"))?;
-    check_password("new_password", &change.new_password)?;
     let stored = account.password_hash.clone();
     let current = change.current_password;
-    let new_password = change.new_password;
+    let new_password = change.new_password.into_inner();
     let (valid, hash) = tokio::task::spawn_blocking(move || {
         let valid = security::verify_password(&current, &stored);
         (valid, valid.then(|| security::hash_password(&new_password)))

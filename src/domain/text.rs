@@ -79,6 +79,35 @@ impl Title {
     }
 }
 
+/// A password being set: 8 to 1000 characters, kept exactly as typed (spaces included).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl FromStr for NewPassword {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if (8..=1000).contains(&raw.chars().count()) {
+            Ok(NewPassword(raw.to_owned()))
+        } else {
+            Err("must be 8 to 1000 characters long".into())
+        }
+    }
+}
+deserialize_via_from_str!(NewPassword);
+
+impl NewPassword {
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// Never printed, even in a debug log.
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(…)")
+    }
+}
+
 /// A language tag as programmes use it: ISO 639 code, optionally with a region (`fr`, `pt-BR`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]

@@ -8,6 +8,7 @@ mod browser;
 mod calendar_samples;
 mod cli;
 mod conflicts;
+mod console;
 mod crash_recovery;
 mod delivery;
 mod foundation;

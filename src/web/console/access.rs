@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_csrf::CsrfToken;
 use axum_extra::extract::cookie::CookieJar;
@@ -88,7 +88,7 @@ pub async fn setup_form(
     let (lang, _) = console_language(None, &headers, None);
     let path = format!("/admin/setup/{token}");
     let outcome = if !form.csrf_ok(&csrf) {
-        Err(Ok(Problems::notice(word(lang, "csrf_failed"))))
+        Err(Ok(Problems::stale_form(lang)))
     } else {
         let input = as_api_input::<FirstAdministrator>(serde_json::json!({
             "name": form.get("name"), "email": form.get("email"), "password": form.get("password"),
@@ -158,7 +158,7 @@ pub async fn login_form(
         Ok((csrf.clone(), response).into_response())
     };
     if !form.csrf_ok(&csrf) {
-        return refused(Problems::notice(word(lang, "csrf_failed")));
+        return refused(Problems::stale_form(lang));
     }
     // Past the limit this is the 429 page, like the API's 429.
     state.limit_sign_in(client, form.get("email"))?;
@@ -225,13 +225,15 @@ pub async fn password_form(
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(user.lang, "csrf_failed"))
+        Problems::stale_form(user.lang)
     } else {
-        let change = PasswordChange {
-            current_password: form.get("current_password").to_owned(),
-            new_password: form.get("new_password").to_owned(),
+        let changed = match as_api_input::<PasswordChange>(serde_json::json!({
+            "current_password": form.get("current_password"), "new_password": form.get("new_password"),
+        })) {
+            Ok(change) => change_password(&state, user.account.id, Some(&user.token), change).await,
+            Err(error) => Err(error),
         };
-        match change_password(&state, user.account.id, Some(&user.token), change).await {
+        match changed {
             Ok(()) => return Ok(done("/admin/password", "password_changed")),
             Err(error) => Problems::of(error)?,
         }
@@ -250,5 +252,5 @@ pub async fn password_form(
         None,
         context! {},
     )?;
-    Ok((StatusCode::OK, with_cookies(Some(&user), csrf, response)).into_response())
+    Ok(with_cookies(Some(&user), csrf, response))
 }

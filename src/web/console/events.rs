@@ -11,7 +11,6 @@ use serde_json::json;
 
 use super::{
     EventConsole, Form, Frame, Problems, SignedIn, as_api_input, done, render_page, with_cookies,
-    word,
 };
 use crate::app::catalogue::events::{
     EventChanges, EventView, NewEvent, create_event, events_organised_by, update_event,
@@ -244,7 +243,7 @@ pub async fn new_event_form(
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(user.lang, "csrf_failed"))
+        Problems::stale_form(user.lang)
     } else {
         let created = match as_api_input::<NewEvent>(event_json(&form, true)) {
             Ok(input) => create_event(&state, user.account.id, input).await,
@@ -294,7 +293,7 @@ pub async fn edit_event_form(
     let form = Form::read(&body)?;
     let path = format!("/admin/events/{}/edit", console.event.slug);
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(console.user.lang, "csrf_failed"))
+        Problems::stale_form(console.user.lang)
     } else {
         let saved = match as_api_input::<EventChanges>(event_json(&form, false)) {
             Ok(changes) => update_event(&state, console.event.id, changes).await,
@@ -417,7 +416,7 @@ pub async fn add_room_form(
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(console.user.lang, "csrf_failed"))
+        Problems::stale_form(console.user.lang)
     } else {
         let input = json!({
             "name": form.get("name"), "venue": form.optional("venue"),

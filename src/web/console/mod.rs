@@ -303,10 +303,42 @@ impl Form {
 }
 
 /// Reads a form's values, gathered as the JSON the API takes, into the API's input type: the
-/// same parse, the same checks, the same field names in the errors.
+/// same parse, the same checks, the same field names in the errors. Where the API stops at the
+/// first refused field, a form shows them all: each refused field is taken out and the rest
+/// read again, until a read fails only on what was taken out.
 pub fn as_api_input<T: DeserializeOwned>(json: serde_json::Value) -> AppResult<T> {
-    let bytes = serde_json::to_vec(&json).map_err(|e| AppError::Internal(e.into()))?;
-    parse_json(&bytes)
+    let mut json = json;
+    let mut refused: Vec<FieldError> = Vec::new();
+    // Each round takes one field out, so the rounds end; the bound is only a guard.
+    for _ in 0..64 {
+        let bytes = serde_json::to_vec(&json).map_err(|e| AppError::Internal(e.into()))?;
+        let error = match parse_json::<T>(&bytes) {
+            Ok(value) if refused.is_empty() => return Ok(value),
+            Ok(_) => break,
+            Err(AppError::Invalid(errors)) => errors,
+            Err(other) => return Err(other),
+        };
+        let mut progressed = false;
+        for field in error {
+            let top = top_level(&field.field).to_owned();
+            let seen = refused.iter().any(|r| top_level(&r.field) == top);
+            if !seen {
+                if let Some(fields) = json.as_object_mut() {
+                    progressed |= fields.remove(&top).is_some();
+                }
+                refused.push(field);
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    Err(AppError::Invalid(refused))
+}
+
+/// `display_zones` of `display_zones[1].timezone`.
+fn top_level(path: &str) -> &str {
+    path.split(['.', '[']).next().unwrap_or(path)
 }
 
 /// Refused fields, to show beside their inputs: the first reason per field, and the list.
@@ -315,6 +347,8 @@ pub struct Problems {
     pub by_field: BTreeMap<String, String>,
     pub listed: Vec<FieldError>,
     pub notice: Option<String>,
+    /// The form's CSRF token did not match: the form comes back, answered 403, nothing done.
+    pub csrf_failed: bool,
 }
 
 impl Problems {
@@ -349,6 +383,15 @@ impl Problems {
             problems.listed.push(error);
         }
         Ok(problems)
+    }
+
+    /// A form sent with a missing or stale CSRF token.
+    pub fn stale_form(lang: UiLanguage) -> Problems {
+        Problems {
+            notice: Some(word(lang, "csrf_failed")),
+            csrf_failed: true,
+            ..Problems::default()
+        }
     }
 
     pub fn notice(text: impl Into<String>) -> Problems {
@@ -427,6 +470,9 @@ pub fn render_page(
         ]),
     )?;
     let mut response = page(html);
+    if problems.csrf_failed {
+        *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
+    }
     // Console pages are private; a shared computer's back button must not show them after sign-out.
     response.headers_mut().insert(
         header::CACHE_CONTROL,

@@ -306,7 +306,7 @@ pub async fn new_session_form(
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(console.user.lang, "csrf_failed"))
+        Problems::stale_form(console.user.lang)
     } else {
         let created = match as_api_input::<NewSession>(session_json(&form)) {
             Ok(input) => {
@@ -449,7 +449,7 @@ async fn session_action(
     action: impl Future<Output = AppResult<()>>,
 ) -> AppResult<Response> {
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(console.user.lang, "csrf_failed"))
+        Problems::stale_form(console.user.lang)
     } else {
         match action.await {
             Ok(()) => {
@@ -510,7 +510,7 @@ pub async fn move_form(
     let form = Form::read(&body)?;
     let lang = console.user.lang;
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(lang, "csrf_failed"))
+        Problems::stale_form(lang)
     } else {
         let day = form.get("day").parse::<NaiveDate>();
         let time = NaiveTime::parse_from_str(form.get("starts"), "%H:%M");
@@ -580,7 +580,7 @@ pub async fn duplicate_form(
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
     if !form.csrf_ok(&csrf) {
-        let problems = Problems::notice(word(console.user.lang, "csrf_failed"));
+        let problems = Problems::stale_form(console.user.lang);
         let response =
             session_view_page(&state, &console, id, None, &csrf, &problems, None).await?;
         return Ok(with_cookies(Some(&console.user), csrf, response));
@@ -602,7 +602,7 @@ pub async fn cancel_form(
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
     if !form.csrf_ok(&csrf) {
-        let problems = Problems::notice(word(console.user.lang, "csrf_failed"));
+        let problems = Problems::stale_form(console.user.lang);
         let response =
             session_view_page(&state, &console, id, None, &csrf, &problems, None).await?;
         return Ok(with_cookies(Some(&console.user), csrf, response));

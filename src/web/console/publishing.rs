@@ -11,7 +11,7 @@ use axum_csrf::CsrfToken;
 use minijinja::{Value, context};
 
 use super::events::done_key;
-use super::{EventConsole, Form, Frame, Problems, done, render_page, with_cookies, word};
+use super::{EventConsole, Form, Frame, Problems, done, render_page, with_cookies};
 use crate::app::publishing::publication::{PublishRequest, preview, publish};
 use crate::app::publishing::versions::{ChangelogQuery, changelog_between, version_summaries};
 use crate::domain::conflicts::Conflict;
@@ -134,7 +134,7 @@ pub async fn publish_form(
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
     let problems = if !form.csrf_ok(&csrf) {
-        Problems::notice(word(console.user.lang, "csrf_failed"))
+        Problems::stale_form(console.user.lang)
     } else {
         let request = PublishRequest {
             sessions: None,

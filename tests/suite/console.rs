@@ -1,0 +1,638 @@
+//! The organisers' console over real HTTP, as a browser speaks to it (form posts, cookies, no
+//! redirects followed): the first-run link, sign-in and its cookie, sign-out and expiry, the
+//! authorisation of every console route, CSRF on every form, and errors shown beside fields.
+//! The whole scenario in Chromium is in `browser.rs`.
+
+use crate::common;
+
+use common::*;
+use regex::Regex;
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, LOCATION, SET_COOKIE};
+use serde_json::json;
+
+/// A browser's side of the conversation: its own cookie jar, no redirects followed.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Self {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.address.clone(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("page answered")
+    }
+
+    /// The page's form token, as the browser would send it back.
+    async fn token_from(&self, path: &str) -> String {
+        let page = self.get(path).await.text().await.unwrap();
+        csrf_token(&page).unwrap_or_else(|| panic!("{path} has a form token:\n{page}"))
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header(ACCEPT, "text/html")
+            .form(fields)
+            .send()
+            .await
+            .expect("form answered")
+    }
+
+    /// Signs in through the login form; answers the session cookie's Set-Cookie line.
+    async fn sign_in(&self, email: &str, password: &str) -> String {
+        let token = self.token_from("/admin/login").await;
+        let answer = self
+            .post(
+                "/admin/login",
+                &[
+                    ("authenticity_token", &token),
+                    ("email", email),
+                    ("password", password),
+                    ("next", "/admin"),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "sign-in of {email}");
+        answer
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("convene_session="))
+            .expect("a session cookie")
+            .to_owned()
+    }
+}
+
+fn csrf_token(html: &str) -> Option<String> {
+    let found = Regex::new(r#"name="authenticity_token" value="([^"]+)""#)
+        .unwrap()
+        .captures(html)?;
+    // minijinja escapes '/' in attribute values; the browser reads it back as '/'.
+    Some(found[1].replace("&#x2f;", "/"))
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_first_run_link_creates_the_administrator_once_and_only_while_no_account_exists() {
+    let app = spawn_app_with(Options {
+        first_run: true,
+        ..Options::default()
+    })
+    .await;
+    let setup = app.setup_path.clone().expect("no account: a setup link");
+    let token = setup.rsplit('/').next().unwrap();
+    assert!(
+        token.len() >= 43
+            && token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        "URL-safe, unpadded: {token}"
+    );
+    let browser = Browser::new(&app);
+    assert_eq!(
+        browser.get("/admin/setup/not-the-token").await.status(),
+        StatusCode::GONE
+    );
+    // Without an account, the console and the API have nobody to let in.
+    assert_eq!(
+        location(&browser.get("/admin").await),
+        "/admin/login?next=%2Fadmin"
+    );
+
+    let form = browser.token_from(&setup).await;
+    let refused = browser
+        .post(
+            &setup,
+            &[
+                ("authenticity_token", &form),
+                ("name", "Amina Ben Salah"),
+                ("email", "not an email"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains(r#"id="f-email-error""#), "{page}");
+    assert!(page.contains(r#"id="f-password-error""#), "{page}");
+    assert!(
+        !page.trim_start().starts_with('{'),
+        "an HTML page, not JSON"
+    );
+
+    let created = browser
+        .post(
+            &setup,
+            &[
+                ("authenticity_token", &form),
+                ("name", "Amina Ben Salah"),
+                ("email", "Amina@MC2CM.example"),
+                ("password", "sfax-peer-learning"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    assert!(location(&created).starts_with("/admin/login?email=amina%40mc2cm.example"));
+    // The link is spent: a second visit or a second post is refused, and makes nobody.
+    assert_eq!(browser.get(&setup).await.status(), StatusCode::GONE);
+    let second = browser
+        .post(
+            &setup,
+            &[
+                ("authenticity_token", &form),
+                ("name", "Intruder"),
+                ("email", "intruder@example.org"),
+                ("password", "intruder-password"),
+            ],
+        )
+        .await;
+    assert_eq!(second.status(), StatusCode::GONE);
+    // The account works for the API as well, and is an administrator.
+    let token = app
+        .sign_in("amina@mc2cm.example", "sfax-peer-learning")
+        .await;
+    let created_user = app
+        .post_json(
+            "/api/v1/users",
+            Some(&token),
+            json!({"email": "second@mc2cm.example", "name": "Second", "password": "second-password"}),
+        )
+        .await;
+    assert_eq!(created_user.status(), StatusCode::CREATED);
+    let refused = app
+        .post_json(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "intruder@example.org", "password": "intruder-password"}),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
+    // A database that has an account prints no link.
+    assert!(spawn_app().await.setup_path.is_none());
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_cookie_and_signing_out_revokes_it() {
+    let app = spawn_demo().await;
+    let browser = Browser::new(&app);
+    let signed_out = browser.get("/admin/events/izmir-2021/programme").await;
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&signed_out),
+        "/admin/login?next=%2Fadmin%2Fevents%2Fizmir-2021%2Fprogramme"
+    );
+
+    let login = browser.token_from("/admin/login").await;
+    let wrong = browser
+        .post(
+            "/admin/login",
+            &[
+                ("authenticity_token", &login),
+                ("email", ADMIN_EMAIL),
+                ("password", "not the password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::OK);
+    let page = wrong.text().await.unwrap();
+    assert!(
+        page.contains("Unknown email or wrong password")
+            || page.contains("Adresse ou mot de passe incorrect")
+    );
+
+    let cookie = browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/admin", "Max-Age="] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "http: no Secure flag: {cookie}");
+    let events = browser.get("/admin").await;
+    assert_eq!(events.status(), StatusCode::OK);
+    let page = events.text().await.unwrap();
+    assert!(page.contains("/admin/events/izmir-2021"), "{page}");
+    assert!(page.contains("Sommet") || page.contains("Summit"));
+
+    // A next= pointing elsewhere is not followed.
+    let second = Browser::new(&app);
+    let login = second.token_from("/admin/login").await;
+    let elsewhere = second
+        .post(
+            "/admin/login",
+            &[
+                ("authenticity_token", &login),
+                ("email", ADMIN_EMAIL),
+                ("password", ADMIN_PASSWORD),
+                ("next", "//evil.example/admin"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&elsewhere), "/admin");
+
+    let form = browser.token_from("/admin").await;
+    let out = browser
+        .post("/admin/logout", &[("authenticity_token", &form)])
+        .await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&out), "/admin/login?done=signed_out");
+    assert_eq!(browser.get("/admin").await.status(), StatusCode::SEE_OTHER);
+    // The token itself is revoked, not only forgotten by this browser.
+    let value = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("convene_session=");
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/admin"))
+        .header("Cookie", format!("convene_session={value}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    let api = app
+        .get_as(value, "/api/v1/events/izmir-2021/conflicts")
+        .await;
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_behind_https_and_expires_with_its_token() {
+    let app = spawn_app_with(Options {
+        env: vec![
+            ("CONVENE_PUBLIC_URL", "https://convene.test".into()),
+            ("CONVENE_TOKEN_TTL_HOURS", "2".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let browser = Browser::new(&app);
+    let cookie = browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("Max-Age=7200"), "{cookie}");
+    // The store keeps a Secure cookie from plain http to the test server out of requests, so
+    // the cookie is sent by hand, as a browser on https would.
+    let value = cookie.split(';').next().unwrap().to_owned();
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let with_cookie = || plain.get(app.url("/admin")).header("Cookie", value.clone());
+    assert_eq!(with_cookie().send().await.unwrap().status(), StatusCode::OK);
+    app.clock
+        .advance(chrono::Duration::hours(2) + chrono::Duration::minutes(1));
+    let expired = with_cookie().send().await.unwrap();
+    assert_eq!(expired.status(), StatusCode::SEE_OTHER);
+    assert!(location(&expired).starts_with("/admin/login"));
+}
+
+/// Every console page and form of an event, with what a form needs to be read at all.
+fn event_routes(slug: &str, session: i64, participant: i64) -> (Vec<String>, Vec<String>) {
+    let base = format!("/admin/events/{slug}");
+    let pages = vec![
+        base.clone(),
+        format!("{base}/edit"),
+        format!("{base}/rooms"),
+        format!("{base}/programme"),
+        format!("{base}/sessions/{session}"),
+        format!("{base}/publish"),
+    ];
+    let forms = vec![
+        format!("{base}/edit"),
+        format!("{base}/rooms"),
+        format!("{base}/sessions"),
+        format!("{base}/sessions/{session}"),
+        format!("{base}/sessions/{session}/move"),
+        format!("{base}/sessions/{session}/duplicate"),
+        format!("{base}/sessions/{session}/cancel"),
+        format!("{base}/sessions/{session}/participants"),
+        format!("{base}/sessions/{session}/participants/{participant}"),
+        format!("{base}/sessions/{session}/participants/{participant}/remove"),
+        format!("{base}/publish"),
+    ];
+    (pages, forms)
+}
+
+#[tokio::test]
+async fn every_console_route_is_for_the_events_organisers_and_every_form_needs_its_token() {
+    let app = spawn_demo().await;
+    let programme = success(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/sessions")
+            .await,
+    )
+    .await;
+    let session = &programme["items"][0];
+    let session_id = session["id"].as_i64().unwrap();
+    let participant_id = session["participants"][0]["id"].as_i64().unwrap();
+    let (pages, forms) = event_routes("izmir-2021", session_id, participant_id);
+    let general_pages = ["/admin", "/admin/events/new", "/admin/password"];
+    let general_forms = ["/admin/events/new", "/admin/password", "/admin/logout"];
+
+    // Signed out: every page and every form leads to the sign-in page, nothing else.
+    let stranger = Browser::new(&app);
+    for path in pages.iter().map(String::as_str).chain(general_pages) {
+        let answer = stranger.get(path).await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "GET {path}");
+        assert!(
+            location(&answer).starts_with("/admin/login?next="),
+            "GET {path}"
+        );
+    }
+    for path in forms
+        .iter()
+        .map(String::as_str)
+        .chain(general_forms.into_iter().filter(|p| *p != "/admin/logout"))
+    {
+        let answer = stranger.post(path, &[("title", "x")]).await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "POST {path}");
+        assert!(location(&answer).starts_with("/admin/login"), "POST {path}");
+    }
+
+    // An organiser of another event: the 403 page, in HTML, for every page and form of this one.
+    let created = app
+        .post_json(
+            "/api/v1/users",
+            Some(&app.admin_token),
+            json!({"email": "sfax@example.org", "name": "Sfax organiser", "password": "sfax-password"}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let other_token = app.sign_in("sfax@example.org", "sfax-password").await;
+    let own = app
+        .post_json(
+            "/api/v1/events",
+            Some(&other_token),
+            event_payload("sfax-2019"),
+        )
+        .await;
+    assert_eq!(own.status(), StatusCode::CREATED);
+    let other = Browser::new(&app);
+    other.sign_in("sfax@example.org", "sfax-password").await;
+    let list = other.get("/admin").await.text().await.unwrap();
+    assert!(
+        list.contains("/admin/events/sfax-2019") && !list.contains("/admin/events/izmir-2021"),
+        "{list}"
+    );
+    let form = other.token_from("/admin").await;
+    for path in &pages {
+        let answer = other.get(path).await;
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "GET {path}");
+        assert!(
+            answer.headers()[reqwest::header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+    }
+    for path in &forms {
+        let answer = other
+            .post(
+                path,
+                &[("authenticity_token", &form), ("title", "Taken over")],
+            )
+            .await;
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "POST {path}");
+    }
+    for path in event_routes("sfax-2019", 0, 0).0.iter().take(4) {
+        assert_eq!(
+            other.get(path).await.status(),
+            StatusCode::OK,
+            "own event: GET {path}"
+        );
+    }
+
+    // The organiser, without the form's token: every form is refused (403) and nothing changes.
+    let before = body(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/sessions")
+            .await,
+    )
+    .await;
+    let organiser = Browser::new(&app);
+    organiser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for path in forms.iter().map(String::as_str).chain(general_forms) {
+        let answer = organiser
+            .post(
+                path,
+                &[
+                    ("authenticity_token", "forged"),
+                    ("title", "Forged"),
+                    ("name", "Forged room"),
+                    ("day", "2021-12-07"),
+                    ("starts", "10:00"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            answer.status(),
+            StatusCode::FORBIDDEN,
+            "POST {path} without its token"
+        );
+    }
+    let after = body(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/sessions")
+            .await,
+    )
+    .await;
+    assert_eq!(before, after, "a forged form changed nothing");
+    let rooms = body(app.get("/api/v1/events/izmir-2021/rooms").await).await;
+    assert!(!rooms.to_string().contains("Forged room"));
+    // Still signed in: the forged sign-out did not sign out.
+    assert_eq!(organiser.get("/admin").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn refused_console_input_comes_back_beside_its_field_with_the_apis_reasons() {
+    let app = spawn_app().await;
+    let browser = Browser::new(&app);
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let token = browser.token_from("/admin/events/new").await;
+    let answer = browser
+        .post(
+            "/admin/events/new",
+            &[
+                ("authenticity_token", &token),
+                ("slug", "sfax-2019"),
+                ("title", "Sfax"),
+                ("kind", "peer_learning"),
+                ("attendance", "on_site"),
+                ("timezone", "Africa/Tunus"),
+                ("starts_on", "2019-06-26"),
+                ("ends_on", "2019-06-25"),
+                ("zone_label", "Brussels"),
+                ("zone_timezone", "Europe/Bruxelles"),
+                ("zone_abbreviation", ""),
+                ("zone_print", ""),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let page = answer.text().await.unwrap();
+    let beside = |field: &str| {
+        Regex::new(&format!(
+            r#"id="f-{}-error">([^<]*)<"#,
+            regex::escape(field)
+        ))
+        .unwrap()
+        .captures(&page)
+        .map(|c| c[1].replace("&#x2f;", "/").replace("&#x27;", "'"))
+        .unwrap_or_else(|| panic!("an error beside {field}:\n{page}"))
+    };
+    assert!(
+        beside("timezone").contains("Africa/Tunis"),
+        "did you mean: {}",
+        beside("timezone")
+    );
+    assert!(beside("display_zones[0].timezone").contains("Europe/Brussels"));
+    // What the API says about the same input, word for word.
+    let api = app
+        .post_json(
+            "/api/v1/events",
+            Some(&app.admin_token),
+            json!({"slug": "sfax-2019", "title": "Sfax", "kind": "peer_learning", "attendance": "on_site",
+                   "timezone": "Africa/Tunus", "starts_on": "2019-06-25", "ends_on": "2019-06-26"}),
+        )
+        .await;
+    assert_eq!(api.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = body(api).await;
+    assert_eq!(problem["errors"][0]["field"], "timezone");
+    assert!(page.contains(&html_escaped(
+        problem["errors"][0]["reason"].as_str().unwrap()
+    )));
+    // The typed values are kept, and nothing was created.
+    assert!(page.contains(r#"value="Africa&#x2f;Tunus""#), "the typed zone is kept");
+    assert_eq!(
+        app.get("/api/v1/events/sfax-2019").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+fn html_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+#[tokio::test]
+async fn the_console_sign_in_shares_the_apis_limit() {
+    let app = spawn_app_with(Options {
+        env: vec![("CONVENE_SIGNIN_LIMIT", "3".into())],
+        ..Options::default()
+    })
+    .await;
+    let browser = Browser::new(&app);
+    let token = browser.token_from("/admin/login").await;
+    // The suite's own API sign-in as the administrator already counted once.
+    for _ in 0..2 {
+        let answer = browser
+            .post(
+                "/admin/login",
+                &[
+                    ("authenticity_token", &token),
+                    ("email", ADMIN_EMAIL),
+                    ("password", "wrong"),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
+    let limited = browser
+        .post(
+            "/admin/login",
+            &[
+                ("authenticity_token", &token),
+                ("email", ADMIN_EMAIL),
+                ("password", ADMIN_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers().contains_key(reqwest::header::RETRY_AFTER));
+    let api = app
+        .post_json(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn the_password_change_checks_the_current_one_and_signs_out_other_sessions() {
+    let app = spawn_app().await;
+    let here = Browser::new(&app);
+    here.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let elsewhere = Browser::new(&app);
+    elsewhere.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let token = here.token_from("/admin/password").await;
+    let wrong = here
+        .post(
+            "/admin/password",
+            &[
+                ("authenticity_token", &token),
+                ("current_password", "guess"),
+                ("new_password", "a-new-password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::OK);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="f-current_password-error""#)
+    );
+    let changed = here
+        .post(
+            "/admin/password",
+            &[
+                ("authenticity_token", &token),
+                ("current_password", ADMIN_PASSWORD),
+                ("new_password", "a-new-password"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&changed), "/admin/password?done=password_changed");
+    assert_eq!(
+        here.get("/admin").await.status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        elsewhere.get("/admin").await.status(),
+        StatusCode::SEE_OTHER,
+        "the other one is signed out"
+    );
+    // The new password signs in (sign_in asserts the 201).
+    app.sign_in(ADMIN_EMAIL, "a-new-password").await;
+}
