@@ -525,7 +525,10 @@ async fn refused_console_input_comes_back_beside_its_field_with_the_apis_reasons
         problem["errors"][0]["reason"].as_str().unwrap()
     )));
     // The typed values are kept, and nothing was created.
-    assert!(page.contains(r#"value="Africa&#x2f;Tunus""#), "the typed zone is kept");
+    assert!(
+        page.contains(r#"value="Africa&#x2f;Tunus""#),
+        "the typed zone is kept"
+    );
     assert_eq!(
         app.get("/api/v1/events/sfax-2019").await.status(),
         StatusCode::NOT_FOUND
@@ -635,4 +638,103 @@ async fn the_password_change_checks_the_current_one_and_signs_out_other_sessions
     );
     // The new password signs in (sign_in asserts the 201).
     app.sign_in(ADMIN_EMAIL, "a-new-password").await;
+}
+
+#[tokio::test]
+async fn a_move_in_the_console_waits_for_publication_and_the_preview_names_who_is_emailed() {
+    let app = spawn_demo().await;
+    let registered = app
+        .post_json(
+            "/api/v1/events/izmir-2021/registrations",
+            None,
+            json!({"name": "Valérie", "email": "v@example.org", "attendance": "virtual", "timezone": "America/Toronto", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let sessions = success(app.get("/api/v1/events/izmir-2021/sessions").await).await;
+    let first = &sessions["items"][0];
+    let id = first["id"].as_i64().unwrap();
+    let published_start = first["starts_at"].as_str().unwrap().to_owned();
+
+    let browser = Browser::new(&app);
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let page = format!("/admin/events/izmir-2021/sessions/{id}");
+    let token = browser.token_from(&page).await;
+    // The keyboard way: the session page's move form, one hour later, same day, no room.
+    let moved = browser
+        .post(
+            &format!("{page}/move"),
+            &[
+                ("authenticity_token", &token),
+                ("day", "2021-12-07"),
+                ("starts", "17:00"),
+                ("room", ""),
+                ("back", "session"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&moved), format!("{page}?done=session_moved"));
+    let shown = browser.get(&page).await.text().await.unwrap();
+    assert!(shown.contains("17:00"), "{shown}");
+    // The public still sees the published time until the organiser publishes.
+    let public = success(
+        app.get(&format!("/api/v1/events/izmir-2021/sessions/{id}"))
+            .await,
+    )
+    .await;
+    assert_eq!(public["starts_at"], published_start.as_str());
+
+    let preview = browser
+        .get("/admin/events/izmir-2021/publish")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        preview.contains("v@example.org"),
+        "the registrant is named among the emails:\n{preview}"
+    );
+    let form = csrf_token(&preview).unwrap();
+    let published = browser
+        .post(
+            "/admin/events/izmir-2021/publish",
+            &[("authenticity_token", &form)],
+        )
+        .await;
+    assert_eq!(
+        location(&published),
+        "/admin/events/izmir-2021/publish?done=published_done"
+    );
+    let public = success(
+        app.get(&format!("/api/v1/events/izmir-2021/sessions/{id}"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        public["starts_at"], "2021-12-07T14:00:00Z",
+        "17:00 in Izmir (UTC+3)"
+    );
+    let versions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/versions")
+            .await,
+    )
+    .await;
+    let latest = versions["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(latest["published_by"], ADMIN_EMAIL);
+    let after = browser
+        .get("/admin/events/izmir-2021/publish")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        after.contains(&format!("Version {}", latest["number"])),
+        "{after}"
+    );
 }
