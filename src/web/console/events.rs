@@ -20,7 +20,7 @@ use crate::app::catalogue::sessions::working_sessions;
 use crate::app::publishing::conflicts::conflicts_of;
 use crate::db::queries;
 use crate::domain::vocab::SessionStatus;
-use crate::domain::zone::ZonePrinting;
+use crate::domain::zone::{DisplayZone, Zone, ZonePrinting};
 use crate::error::AppResult;
 use crate::http::HttpState;
 use crate::web::ZONE_NAMES;
@@ -141,6 +141,17 @@ fn event_json(form: &Form, creating: bool) -> serde_json::Value {
     });
     if !form.get("default_language").is_empty() {
         json["default_language"] = form.get("default_language").into();
+    }
+    // No rows: the event's own zone alone, as the API's default for a new event.
+    if zone_rows(form).is_empty() {
+        match form.get("timezone").parse::<Zone>() {
+            Ok(zone) => json["display_zones"] = json!([DisplayZone::named(zone)]),
+            Err(_) => {
+                if let Some(fields) = json.as_object_mut() {
+                    fields.remove("display_zones");
+                }
+            }
+        }
     }
     if creating {
         json["slug"] = form.get("slug").into();

@@ -448,7 +448,7 @@ pub fn render_page(
         .map(|(code, name)| {
             minijinja::context! {
                 code, name, current => frame.lang.code() == code,
-                href => format!("{}?lang={code}", frame.path),
+                href => format!("{}{}lang={code}", frame.path, if frame.path.contains('?') { '&' } else { '?' }),
             }
         })
         .collect();

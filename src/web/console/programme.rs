@@ -205,11 +205,12 @@ async fn programme_view(
         .into_iter()
         .map(|(label, row)| context! { label, row })
         .collect();
+    let here = format!("{path}?day={day}");
     render_page(
         "console/programme.html",
         Frame {
             lang,
-            path: &path,
+            path: &here,
             user: Some(&console.user),
             event: Some(event),
             section: "programme",
