@@ -6,9 +6,9 @@ use crate::app::registration::attendance::attendance_report as report_of;
 use crate::app::registration::attendance::decide_seat as decide;
 use crate::app::registration::attendance::registrations_csv as csv_of;
 use crate::app::registration::attendance::{
-    AttendanceReport, RegistrationSearch, SeatDecision, matching,
+    AttendanceReport, RegistrationSearch, SeatDecision, search_registrations,
 };
-use crate::app::registration::views::{RegistrationView, registration_view};
+use crate::app::registration::views::RegistrationView;
 use crate::error::AppResult;
 use crate::http::HttpState;
 use crate::http::auth::OrganiserOf;
@@ -25,11 +25,11 @@ pub async fn list_registrations(
     access: OrganiserOf,
     ApiQuery(search): ApiQuery<RegistrationSearch>,
 ) -> AppResult<Json<Items<RegistrationView>>> {
-    let mut items = Vec::new();
-    for model in matching(&state, access.event.id, &search).await? {
-        items.push(registration_view(&state.db.conn, &state, model, None).await?);
-    }
-    Ok(Json(items.into()))
+    Ok(Json(
+        search_registrations(&state, access.event.id, &search)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/events/{slug}/attendance", tag = "attendance", params(("slug" = String, Path)), security(("bearer" = [])),

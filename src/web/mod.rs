@@ -105,6 +105,22 @@ static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLoc
             include_str!("../../templates/console/session.html"),
         ),
         (
+            "console/registrations.html",
+            include_str!("../../templates/console/registrations.html"),
+        ),
+        (
+            "console/registration.html",
+            include_str!("../../templates/console/registration.html"),
+        ),
+        (
+            "console/outbox.html",
+            include_str!("../../templates/console/outbox.html"),
+        ),
+        (
+            "console/email.html",
+            include_str!("../../templates/console/email.html"),
+        ),
+        (
             "console/publish.html",
             include_str!("../../templates/console/publish.html"),
         ),

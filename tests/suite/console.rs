@@ -738,3 +738,129 @@ async fn a_move_in_the_console_waits_for_publication_and_the_preview_names_who_i
         "{after}"
     );
 }
+
+#[tokio::test]
+async fn registrations_are_counted_searched_and_a_waitlisted_person_is_given_a_seat_by_hand() {
+    let app = spawn_app().await;
+    app.create("/api/v1/events", event_payload("sfax-2019"))
+        .await;
+    let room = app
+        .create(
+            "/api/v1/events/sfax-2019/rooms",
+            json!({"name": "Welcome centre", "capacity": 200}),
+        )
+        .await;
+    let visit = app
+        .create(
+            "/api/v1/events/sfax-2019/sessions",
+            json!({"title": "Study visit", "kind": "study_visit", "starts_at": "2019-06-25T14:00", "ends_at": "2019-06-25T16:00",
+                   "room_id": room["id"], "capacity": 1, "status": "published"}),
+        )
+        .await;
+    let visit_id = visit["id"].as_i64().unwrap();
+    for (name, email, city) in [
+        ("Salma", "salma@example.org", "Sfax"),
+        ("Youssef", "youssef@example.org", "Tunis"),
+    ] {
+        let answer = app
+            .post_json(
+                "/api/v1/events/sfax-2019/registrations",
+                None,
+                json!({"name": name, "email": email, "attendance": "on_site", "city": city, "country": "Tunisie", "timezone": "Africa/Tunis", "language": "fr"}),
+            )
+            .await;
+        assert_eq!(answer.status(), StatusCode::CREATED);
+    }
+    let browser = Browser::new(&app);
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let page = browser
+        .get("/admin/events/sfax-2019/registrations")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace("&#x2f;", "/");
+    assert!(page.contains("Salma") && page.contains("Youssef"), "{page}");
+    // The waitlist is shown by name, in order, under its session.
+    let waitlist = Regex::new(r"(?s)<ol>.*?</ol>")
+        .unwrap()
+        .find(&page)
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default();
+    assert!(
+        waitlist.contains("Youssef") && !waitlist.contains("Salma"),
+        "{waitlist}"
+    );
+    let found = browser
+        .get("/admin/events/sfax-2019/registrations?q=sfax")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let table = found.rsplit("role=\"search\"").next().unwrap();
+    assert!(
+        table.contains("Salma") && !table.contains("Youssef"),
+        "search by city: {table}"
+    );
+
+    let youssef = Regex::new(r#"href="(/admin/events/sfax-2019/registrations/\d+)">Youssef"#)
+        .unwrap()
+        .captures(&page)
+        .expect("a link to Youssef's registration")[1]
+        .to_owned();
+    let token = browser.token_from(&youssef).await;
+    let given = browser
+        .post(
+            &format!("{youssef}/sessions/{visit_id}"),
+            &[("authenticity_token", &token), ("action", "confirm")],
+        )
+        .await;
+    assert_eq!(location(&given), format!("{youssef}?done=seat_decided"));
+    let after = body(
+        app.get_as(
+            &app.admin_token,
+            "/api/v1/events/sfax-2019/registrations?q=youssef",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        after["items"][0]["sessions"][0]["status"], "confirmed",
+        "given beyond capacity by hand"
+    );
+
+    let csv = browser
+        .get("/admin/events/sfax-2019/registrations.csv")
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(text.contains("youssef@example.org") && text.contains("salma@example.org"));
+
+    // The mail page lists what was queued, and shows what an email said.
+    let outbox = browser
+        .get("/admin/events/sfax-2019/outbox")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace("&#x2f;", "/");
+    let email_link = Regex::new(r#"href="(/admin/events/sfax-2019/outbox/\d+)""#)
+        .unwrap()
+        .captures(&outbox)
+        .unwrap_or_else(|| panic!("an email listed:\n{outbox}"))[1]
+        .to_owned();
+    let email = browser.get(&email_link).await;
+    assert_eq!(email.status(), StatusCode::OK);
+    let shown = email.text().await.unwrap();
+    assert!(shown.contains("Study visit"), "{shown}");
+    assert!(
+        shown.contains("invite.ics") || shown.contains("text/calendar"),
+        "the invitation's attachment is named:\n{shown}"
+    );
+}

@@ -317,3 +317,30 @@ pub async fn registrations_csv(state: &AppState, event_id: i64) -> AppResult<Vec
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(bytes)
 }
+
+/// The registrations matching `search`, each with its seats: shared by the API and the console.
+pub async fn search_registrations(
+    state: &AppState,
+    event_id: i64,
+    search: &RegistrationSearch,
+) -> AppResult<Vec<RegistrationView>> {
+    let mut found = Vec::new();
+    for model in matching(state, event_id, search).await? {
+        found.push(registration_view(&state.db.conn, state, model, None).await?);
+    }
+    Ok(found)
+}
+
+/// One registration of the event, with its seats, for the organisers.
+pub async fn registration_of_event(
+    state: &AppState,
+    event_id: i64,
+    registration_id: i64,
+) -> AppResult<RegistrationView> {
+    let model = registration::Entity::find_by_id(registration_id)
+        .filter(registration::Column::EventId.eq(event_id))
+        .one(&state.db.conn)
+        .await?
+        .ok_or(AppError::NotFound("registration"))?;
+    registration_view(&state.db.conn, state, model, None).await
+}

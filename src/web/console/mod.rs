@@ -10,8 +10,10 @@
 
 mod access;
 mod events;
+mod mail;
 mod programme;
 mod publishing;
+mod registrations;
 mod words;
 
 use std::collections::BTreeMap;
@@ -107,6 +109,25 @@ pub fn router() -> Router<HttpState> {
             "/admin/events/{slug}/sessions/{id}/participants/{participant_id}/remove",
             post(programme::remove_participant_form),
         )
+        .route(
+            "/admin/events/{slug}/registrations",
+            get(registrations::registrations_page),
+        )
+        .route(
+            "/admin/events/{slug}/registrations.csv",
+            get(registrations::registrations_csv_file),
+        )
+        .route(
+            "/admin/events/{slug}/registrations/{id}",
+            get(registrations::registration_page),
+        )
+        .route(
+            "/admin/events/{slug}/registrations/{id}/sessions/{session_id}",
+            post(registrations::seat_form),
+        )
+        .route("/admin/events/{slug}/outbox", get(mail::outbox_page))
+        .route("/admin/events/{slug}/outbox/retry", post(mail::retry_form))
+        .route("/admin/events/{slug}/outbox/{id}", get(mail::email_page))
         .route(
             "/admin/events/{slug}/publish",
             get(publishing::publish_page).post(publishing::publish_form),

@@ -5,7 +5,8 @@ use minijinja::{Value, context};
 
 use crate::domain::text::UiLanguage;
 use crate::domain::vocab::{
-    AttendanceMode, Contribution, EventKind, ParticipantStatus, Role, SessionKind, SessionStatus,
+    AttendanceMode, Contribution, EventKind, MailStatus, Mode, ParticipantStatus,
+    RegistrationStatus, Role, SeatStatus, SessionKind, SessionStatus,
 };
 
 fn labelled<T: Copy + Into<&'static str>>(pairs: &[(T, &'static str)]) -> Value {
@@ -79,6 +80,14 @@ pub fn console_words(lang: UiLanguage) -> Value {
             version => "Version", published_at => "publiée le", by => "par", no_versions => "Rien n'a encore été publié.",
             show_changelog => "Changements de cette version", recipients => "destinataires",
             change_kinds => context! { added => "ajoutée", removed => "retirée", changed => "modifiée", cancelled => "annulée" },
+            outbox => "Courriels", all_states => "tous", retry_dead => "Renvoyer les courriels abandonnés", retried => "Les courriels abandonnés sont remis dans la file.",
+            failures => "Échecs", subject => "Objet", attempts => "Essais", server_answer => "Réponse du serveur", queued_at => "Mis en file",
+            newest_only => "Seuls les plus récents sont listés.", no_emails => "Aucun courriel pour cet événement.", attachments => "Pièces jointes",
+            registrations => "Inscriptions", active_registrations => "inscriptions actives", download_csv => "Télécharger le CSV",
+            per_session => "Par séance", session => "Séance", seats_left => "Places restantes", waitlist => "Liste d'attente",
+            search => "Chercher", search_hint => "nom, e-mail, organisation ou ville", city => "Ville", seats => "Places",
+            no_registrations => "Aucune inscription ne correspond.", organisation => "Organisation", decide => "Décider",
+            give_seat => "Donner la place", free_seat => "Libérer la place", seat_decided => "La place est décidée ; la personne est prévenue.",
         },
         UiLanguage::En => context! {
             skip => "Skip to content", language => "Language", console => "Organisers' console",
@@ -140,6 +149,14 @@ pub fn console_words(lang: UiLanguage) -> Value {
             version => "Version", published_at => "published on", by => "by", no_versions => "Nothing is published yet.",
             show_changelog => "Changes in this version", recipients => "recipients",
             change_kinds => context! { added => "added", removed => "removed", changed => "changed", cancelled => "cancelled" },
+            outbox => "Mail", all_states => "all", retry_dead => "Send the given-up emails again", retried => "The given-up emails are back in the queue.",
+            failures => "Failures", subject => "Subject", attempts => "Attempts", server_answer => "Server's answer", queued_at => "Queued",
+            newest_only => "Only the newest are listed.", no_emails => "No emails for this event.", attachments => "Attachments",
+            registrations => "Registrations", active_registrations => "active registrations", download_csv => "Download the CSV",
+            per_session => "Per session", session => "Session", seats_left => "Seats left", waitlist => "Waitlist",
+            search => "Search", search_hint => "name, email, organisation or city", city => "City", seats => "Seats",
+            no_registrations => "No registration matches.", organisation => "Organisation", decide => "Decide",
+            give_seat => "Give the seat", free_seat => "Free the seat", seat_decided => "The seat is decided; the person is told.",
         },
     };
     let vocab = match lang {
@@ -149,6 +166,10 @@ pub fn console_words(lang: UiLanguage) -> Value {
             session_kinds => labelled(&[(SessionKind::Plenary, "Plénière"), (SessionKind::Dialogue, "Dialogue"), (SessionKind::Workshop, "Atelier"), (SessionKind::Panel, "Table ronde"), (SessionKind::Keynote, "Discours"), (SessionKind::Cultural, "Moment culturel"), (SessionKind::Networking, "Rencontres"), (SessionKind::StudyVisit, "Visite d'étude"), (SessionKind::Break, "Pause"), (SessionKind::Other, "Autre")]),
             session_statuses => labelled(&[(SessionStatus::Draft, "brouillon"), (SessionStatus::Published, "publiée"), (SessionStatus::Cancelled, "annulée")]),
             contributions => labelled(&[(Contribution::Live, "sur place"), (Contribution::Remote, "à distance, en direct"), (Contribution::PreRecorded, "préenregistrée")]),
+            mail_statuses => labelled(&[(MailStatus::Pending, "en attente"), (MailStatus::Sending, "en cours d'envoi"), (MailStatus::Sent, "envoyés"), (MailStatus::Dead, "abandonnés")]),
+            seat_modes => labelled(&[(Mode::Virtual, "en ligne"), (Mode::OnSite, "sur place")]),
+            seat_statuses => labelled(&[(SeatStatus::Confirmed, "confirmée"), (SeatStatus::Waitlisted, "en liste d'attente"), (SeatStatus::Cancelled, "annulée")]),
+            registration_statuses => labelled(&[(RegistrationStatus::Active, "active"), (RegistrationStatus::Cancelled, "annulée"), (RegistrationStatus::Erased, "effacée")]),
             participant_statuses => labelled(&[(ParticipantStatus::Proposed, "proposé·e"), (ParticipantStatus::Invited, "invité·e"), (ParticipantStatus::Confirmed, "a confirmé"), (ParticipantStatus::Declined, "a décliné"), (ParticipantStatus::Withdrawn, "retiré·e")]),
         },
         UiLanguage::En => context! {
@@ -157,6 +178,10 @@ pub fn console_words(lang: UiLanguage) -> Value {
             session_kinds => labelled(&[(SessionKind::Plenary, "Plenary"), (SessionKind::Dialogue, "Dialogue"), (SessionKind::Workshop, "Workshop"), (SessionKind::Panel, "Panel"), (SessionKind::Keynote, "Keynote"), (SessionKind::Cultural, "Cultural moment"), (SessionKind::Networking, "Networking"), (SessionKind::StudyVisit, "Study visit"), (SessionKind::Break, "Break"), (SessionKind::Other, "Other")]),
             session_statuses => labelled(&[(SessionStatus::Draft, "draft"), (SessionStatus::Published, "published"), (SessionStatus::Cancelled, "cancelled")]),
             contributions => labelled(&[(Contribution::Live, "live in the room"), (Contribution::Remote, "live from afar"), (Contribution::PreRecorded, "pre-recorded")]),
+            mail_statuses => labelled(&[(MailStatus::Pending, "pending"), (MailStatus::Sending, "sending"), (MailStatus::Sent, "sent"), (MailStatus::Dead, "given up")]),
+            seat_modes => labelled(&[(Mode::Virtual, "online"), (Mode::OnSite, "on site")]),
+            seat_statuses => labelled(&[(SeatStatus::Confirmed, "confirmed"), (SeatStatus::Waitlisted, "waitlisted"), (SeatStatus::Cancelled, "cancelled")]),
+            registration_statuses => labelled(&[(RegistrationStatus::Active, "active"), (RegistrationStatus::Cancelled, "cancelled"), (RegistrationStatus::Erased, "erased")]),
             participant_statuses => labelled(&[(ParticipantStatus::Proposed, "proposed"), (ParticipantStatus::Invited, "invited"), (ParticipantStatus::Confirmed, "confirmed"), (ParticipantStatus::Declined, "declined"), (ParticipantStatus::Withdrawn, "withdrawn")]),
         },
     };
