@@ -62,9 +62,7 @@ pub async fn registrations_page(
         .sessions
         .iter()
         .map(|s| {
-            let left = s
-                .onsite_capacity
-                .map(|c| (i64::from(c) - s.confirmed_on_site as i64).max(0));
+            let left = s.onsite_capacity.map(|c| (c - s.confirmed_on_site).max(0));
             context! {
                 title => &s.title, on_site => s.confirmed_on_site, online => s.confirmed_virtual,
                 capacity => s.onsite_capacity, left => left, waitlisted => s.waitlisted,
