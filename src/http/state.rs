@@ -21,6 +21,18 @@ pub struct HttpState {
     pub public_reads: PublicReads,
     /// How the public forms' CSRF cookie is made and checked.
     pub csrf: axum_csrf::CsrfConfig,
+    /// Schedule files uploaded in the console and previewed, waiting for the organiser to
+    /// confirm the import (by a random key, for half an hour, 64 MB at most in all).
+    pub pending_imports: moka::future::Cache<String, std::sync::Arc<PendingImport>>,
+}
+
+/// An uploaded schedule file between its dry run and its import.
+pub struct PendingImport {
+    pub event_id: i64,
+    pub user_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: axum::body::Bytes,
 }
 
 /// Handlers reach the application's parts (`state.db`, `state.clock`) and pass `&state` to
@@ -52,6 +64,13 @@ impl HttpState {
             sign_in_by_account: Arc::new(governor::RateLimiter::keyed(sign_in)),
             public_reads: PublicReads::new(settings.read_cache_mb),
             csrf: csrf_config(settings),
+            pending_imports: moka::future::Cache::builder()
+                .max_capacity(64 * 1024 * 1024)
+                .weigher(|_, file: &std::sync::Arc<PendingImport>| {
+                    u32::try_from(file.bytes.len()).unwrap_or(u32::MAX)
+                })
+                .time_to_live(std::time::Duration::from_secs(30 * 60))
+                .build(),
             app,
         }
     }

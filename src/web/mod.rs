@@ -121,6 +121,10 @@ static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLoc
             include_str!("../../templates/console/email.html"),
         ),
         (
+            "console/files.html",
+            include_str!("../../templates/console/files.html"),
+        ),
+        (
             "console/publish.html",
             include_str!("../../templates/console/publish.html"),
         ),

@@ -864,3 +864,101 @@ async fn registrations_are_counted_searched_and_a_waitlisted_person_is_given_a_s
         "the invitation's attachment is named:\n{shown}"
     );
 }
+
+#[tokio::test]
+async fn a_real_schedule_file_is_previewed_then_imported_from_the_console() {
+    let app = spawn_app().await;
+    let mut democon = event_payload("democon");
+    democon["timezone"] = json!("Europe/Berlin");
+    app.create("/api/v1/events", democon).await;
+    let browser = Browser::new(&app);
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let path = "/admin/events/democon/files";
+    let file = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/schedules/pretalx-democon.json"),
+    )
+    .expect("the pretalx export");
+    let upload = |token: String, bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("authenticity_token", token)
+            .part(
+                "schedule",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        browser
+            .client
+            .post(format!("{}{path}", browser.base))
+            .header(ACCEPT, "text/html")
+            .multipart(form)
+            .send()
+    };
+
+    // A broken file: the problem and its line, and nothing written.
+    let token = browser.token_from(path).await;
+    let broken = upload(
+        token.clone(),
+        b"<schedule><conference>".to_vec(),
+        "schedule.xml",
+    )
+    .await
+    .unwrap();
+    assert_eq!(broken.status(), StatusCode::OK);
+    let page = broken.text().await.unwrap();
+    assert!(page.contains("id=\"problems\""), "{page}");
+
+    // The real file: the dry run says what would happen; the database is untouched.
+    let previewed = upload(token, file, "schedule.json").await.unwrap();
+    assert_eq!(previewed.status(), StatusCode::OK);
+    let page = previewed.text().await.unwrap();
+    assert!(page.contains("Dry run") || page.contains("Essai"), "{page}");
+    let created = Regex::new(r"<strong>(\d+)</strong> (sessions created|séances créées)")
+        .unwrap()
+        .captures(&page)
+        .expect("a count of sessions to create")[1]
+        .parse::<usize>()
+        .unwrap();
+    assert!(created > 0, "{page}");
+    let before = body(
+        app.get_as(&app.admin_token, "/api/v1/events/democon/sessions")
+            .await,
+    )
+    .await;
+    assert_eq!(
+        before["items"].as_array().unwrap().len(),
+        0,
+        "a dry run writes nothing"
+    );
+
+    let key = Regex::new(r#"name="upload" value="([^"]+)""#)
+        .unwrap()
+        .captures(&page)
+        .expect("the import form keeps the upload")[1]
+        .to_owned();
+    let form = csrf_token(&page).unwrap();
+    let imported = browser
+        .post(
+            &format!("{path}/import"),
+            &[("authenticity_token", &form), ("upload", &key)],
+        )
+        .await;
+    assert_eq!(imported.status(), StatusCode::OK);
+    let after = body(
+        app.get_as(&app.admin_token, "/api/v1/events/democon/sessions")
+            .await,
+    )
+    .await;
+    assert_eq!(
+        after["items"].as_array().unwrap().len(),
+        created,
+        "the import did what the dry run said"
+    );
+    // The key is spent: importing twice is refused.
+    let again = browser
+        .post(
+            &format!("{path}/import"),
+            &[("authenticity_token", &form), ("upload", &key)],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::GONE);
+}

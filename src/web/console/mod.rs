@@ -10,6 +10,7 @@
 
 mod access;
 mod events;
+mod files;
 mod mail;
 mod programme;
 mod publishing;
@@ -124,6 +125,14 @@ pub fn router() -> Router<HttpState> {
         .route(
             "/admin/events/{slug}/registrations/{id}/sessions/{session_id}",
             post(registrations::seat_form),
+        )
+        .route(
+            "/admin/events/{slug}/files",
+            get(files::files_page).post(files::upload_form),
+        )
+        .route(
+            "/admin/events/{slug}/files/import",
+            post(files::import_form),
         )
         .route("/admin/events/{slug}/outbox", get(mail::outbox_page))
         .route("/admin/events/{slug}/outbox/retry", post(mail::retry_form))
