@@ -16,6 +16,7 @@ mod m20261202_000010_slot_calendar_sequence;
 mod m20261202_000011_session_track_and_links;
 mod m20261202_000012_calendar_replies;
 mod m20261202_000013_reminders_and_digest;
+mod m20261203_000014_answered_by;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_session_track_and_links::Migration),
             Box::new(m20261202_000012_calendar_replies::Migration),
             Box::new(m20261202_000013_reminders_and_digest::Migration),
+            Box::new(m20261203_000014_answered_by::Migration),
         ]
     }
 }

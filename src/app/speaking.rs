@@ -242,6 +242,16 @@ pub enum AnsweredBy {
     Calendar,
 }
 
+impl AnsweredBy {
+    /// As stored in `participants.answered_by`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnsweredBy::Link => "link",
+            AnsweredBy::Calendar => "calendar",
+        }
+    }
+}
+
 /// Records a speaker's answer however it came: the slot's status, every open answer link used
 /// up (so that an older email cannot overwrite it), a notice to the organisers, and their own
 /// entry following the answer (CONFIRMED and ACCEPTED, or withdrawn as DECLINED), one SEQUENCE
@@ -275,6 +285,7 @@ pub(crate) async fn apply_answer(
     let mut active: participant::ActiveModel = slot.clone().into();
     active.status = Set(status);
     active.status_changed_at = Set(now);
+    active.answered_by = Set(Some(by.as_str().to_owned()));
     if by == AnsweredBy::Link || note.is_some() {
         active.note = Set(note.clone());
     }
@@ -465,4 +476,127 @@ pub async fn invite(
         participant: ParticipantView::new(saved, Some(&person))?,
         expires_at,
     })
+}
+
+/// One slot on the organisers' board of answers.
+#[derive(Serialize)]
+pub struct BoardSlot {
+    pub session_id: i64,
+    pub session_title: String,
+    pub participant_id: i64,
+    pub role: Role,
+    pub status: ParticipantStatus,
+    /// What the speaker wrote when answering from their link.
+    pub note: Option<String>,
+    /// `link` or `calendar`, once they answered.
+    pub answered_by: Option<String>,
+    pub status_changed_at: DateTime<Utc>,
+}
+
+/// One person of the programme with their slots.
+#[derive(Serialize)]
+pub struct BoardPerson {
+    pub speaker_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub timezone: String,
+    pub language: String,
+    pub slots: Vec<BoardSlot>,
+}
+
+/// Everyone taking part in the event's working programme, with where each of their slots
+/// stands (proposed, invited, confirmed, declined), by name.
+pub async fn speaker_board(state: &AppState, event: &event::Model) -> AppResult<Vec<BoardPerson>> {
+    let db = &state.db.conn;
+    let sessions: Vec<session::Model> = queries::sessions_of_event(db, event.id, true)
+        .await?
+        .into_iter()
+        .map(crate::app::publishing::working::working_copy)
+        .collect::<AppResult<_>>()?;
+    let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+    let slots = queries::participants_of_sessions(db, &ids, queries::Edition::Working).await?;
+    let mut people: Vec<BoardPerson> = queries::speakers_of_event(db, event.id)
+        .await?
+        .into_iter()
+        .map(|p| BoardPerson {
+            speaker_id: p.id,
+            name: p.name,
+            email: p.email,
+            timezone: p.timezone.name().to_owned(),
+            language: p.language,
+            slots: vec![],
+        })
+        .collect();
+    for slot in slots {
+        let Some(session) = sessions.iter().find(|s| s.id == slot.session_id) else {
+            continue;
+        };
+        if let Some(person) = people.iter_mut().find(|p| p.speaker_id == slot.speaker_id) {
+            person.slots.push(BoardSlot {
+                session_id: session.id,
+                session_title: session.title.clone(),
+                participant_id: slot.id,
+                role: slot.role,
+                status: slot.status,
+                note: slot.note,
+                answered_by: slot.answered_by,
+                status_changed_at: slot.status_changed_at,
+            });
+        }
+    }
+    people.sort_by_key(|p| p.name.to_lowercase());
+    Ok(people)
+}
+
+/// What inviting several slots at once did: who was invited, and who could not be, and why.
+#[derive(Serialize, Default)]
+pub struct Invitations {
+    pub sent: Vec<String>,
+    pub refused: Vec<(String, String)>,
+}
+
+/// Which slots a round of invitations covers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// Every slot not invited yet.
+    NotYetInvited,
+    /// The slots invited and not answered: a reminder, with a new link (the old one retires).
+    NotAnswered,
+}
+
+/// Invites (or reminds) every slot of `round`, or only those of `speaker_id`. Each slot is its
+/// own invitation and transaction, as `POST …/invite` is: one person without an email address
+/// does not hold back the others.
+pub async fn invite_round(
+    state: &AppState,
+    event: &event::Model,
+    round: Round,
+    speaker_id: Option<i64>,
+) -> AppResult<Invitations> {
+    let wanted = match round {
+        Round::NotYetInvited => ParticipantStatus::Proposed,
+        Round::NotAnswered => ParticipantStatus::Invited,
+    };
+    let mut done = Invitations::default();
+    for person in speaker_board(state, event).await? {
+        if speaker_id.is_some_and(|id| id != person.speaker_id) {
+            continue;
+        }
+        for slot in person.slots.iter().filter(|s| s.status == wanted) {
+            let label = format!("{} — {}", person.name, slot.session_title);
+            match invite(state, event.clone(), slot.session_id, slot.participant_id).await {
+                Ok(_) => done.sent.push(label),
+                Err(AppError::Invalid(errors)) => done.refused.push((
+                    label,
+                    errors
+                        .into_iter()
+                        .map(|e| e.reason)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )),
+                Err(other) => return Err(other),
+            }
+        }
+    }
+    Ok(done)
 }

@@ -125,6 +125,14 @@ static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLoc
             include_str!("../../templates/console/files.html"),
         ),
         (
+            "console/speakers.html",
+            include_str!("../../templates/console/speakers.html"),
+        ),
+        (
+            "console/speaker.html",
+            include_str!("../../templates/console/speaker.html"),
+        ),
+        (
             "console/publish.html",
             include_str!("../../templates/console/publish.html"),
         ),

@@ -12,13 +12,13 @@ use reqwest::header::{ACCEPT, LOCATION, SET_COOKIE};
 use serde_json::json;
 
 /// A browser's side of the conversation: its own cookie jar, no redirects followed.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
+pub(crate) struct Browser {
+    pub(crate) client: reqwest::Client,
+    pub(crate) base: String,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Self {
+    pub(crate) fn new(app: &TestApp) -> Self {
         Browser {
             client: reqwest::Client::builder()
                 .cookie_store(true)
@@ -29,7 +29,7 @@ impl Browser {
         }
     }
 
-    async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
             .header(ACCEPT, "text/html")
@@ -39,12 +39,12 @@ impl Browser {
     }
 
     /// The page's form token, as the browser would send it back.
-    async fn token_from(&self, path: &str) -> String {
+    pub(crate) async fn token_from(&self, path: &str) -> String {
         let page = self.get(path).await.text().await.unwrap();
         csrf_token(&page).unwrap_or_else(|| panic!("{path} has a form token:\n{page}"))
     }
 
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))
             .header(ACCEPT, "text/html")
@@ -55,7 +55,7 @@ impl Browser {
     }
 
     /// Signs in through the login form; answers the session cookie's Set-Cookie line.
-    async fn sign_in(&self, email: &str, password: &str) -> String {
+    pub(crate) async fn sign_in(&self, email: &str, password: &str) -> String {
         let token = self.token_from("/admin/login").await;
         let answer = self
             .post(

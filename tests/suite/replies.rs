@@ -628,3 +628,148 @@ async fn the_inbound_webhook_wants_its_secret_and_a_raw_message() {
         .unwrap();
     assert_problem(response, StatusCode::NOT_FOUND, None).await;
 }
+
+#[tokio::test]
+async fn the_console_board_shows_answers_by_link_and_from_the_calendar() {
+    use crate::console::Browser;
+    let smtp = TestSmtp::start();
+    let inbound = TestSmtp::unused_port();
+    let app = app_receiving_replies(&smtp, inbound).await;
+    let speakers = speakers_of_demo(&app, 2).await;
+    for (n, speaker) in speakers.iter().enumerate() {
+        let updated = app
+            .patch_json(
+                &format!("/api/v1/events/izmir-2021/speakers/{}", speaker.2),
+                Some(&app.admin_token),
+                json!({"email": format!("board{n}@example.org"), "language": "en", "timezone": "America/Toronto"}),
+            )
+            .await;
+        assert_eq!(updated.status(), StatusCode::OK);
+        // The demo's speakers have all confirmed; these two are to be asked again.
+        let reset = app
+            .patch_json(
+                &format!(
+                    "/api/v1/events/izmir-2021/sessions/{}/participants/{}",
+                    speaker.0, speaker.1
+                ),
+                Some(&app.admin_token),
+                json!({"status": "proposed"}),
+            )
+            .await;
+        assert_eq!(reset.status(), StatusCode::OK);
+    }
+    let browser = Browser::new(&app);
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+    // The availability of the first, typed in Toronto time, is stored as Toronto time.
+    let person = format!("/admin/events/izmir-2021/speakers/{}", speakers[0].2);
+    let token = browser.token_from(&person).await;
+    let saved = browser
+        .post(
+            &person,
+            &[
+                ("authenticity_token", &token),
+                ("window_from", "2021-12-07T08:00"),
+                ("window_until", "2021-12-07T12:00"),
+                ("window_from", ""),
+                ("window_until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let stored = success(
+        app.get_as(
+            &app.admin_token,
+            &format!(
+                "/api/v1/events/izmir-2021/speakers/{}/availability",
+                speakers[0].2
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(stored["zone"], "America/Toronto");
+    assert_eq!(stored["windows"][0]["starts_at"], "2021-12-07T13:00:00Z");
+
+    // Invite everyone not yet invited, from the board.
+    let token = browser
+        .token_from("/admin/events/izmir-2021/speakers")
+        .await;
+    let round = browser
+        .post(
+            "/admin/events/izmir-2021/speakers/invite",
+            &[("authenticity_token", &token), ("round", "invite")],
+        )
+        .await;
+    assert_eq!(round.status(), StatusCode::OK);
+    let page = round.text().await.unwrap();
+    assert!(
+        page.contains("Invitations sent") || page.contains("Invitations envoyées"),
+        "{page}"
+    );
+    app.dispatch_all_pending_emails().await;
+
+    // The first confirms through the emailed link, with a note; the second declines from their calendar.
+    let first = smtp
+        .messages_to("board0@example.org")
+        .pop()
+        .expect("an invitation");
+    let text = first.parsed().body_text(0).unwrap().into_owned();
+    let link = regex::Regex::new(r"http://convene\.test(/speak/[A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .expect("the answer link")[1]
+        .to_owned();
+    let answered = app
+        .request(reqwest::Method::POST, &link)
+        .form(&[
+            ("decision", "confirm"),
+            ("note", "Happy to open the session"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(answered.status().is_success(), "{}", answered.status());
+    let second = smtp
+        .messages_to("board1@example.org")
+        .pop()
+        .expect("an invitation");
+    let sent = calendar_lines(&second);
+    let answer = Answer {
+        from_name: &speakers[1].3,
+        from: "board1@example.org",
+        attendee: "board1@example.org",
+        organizer: &organizer_of(&sent),
+        uid: value_of(&sent, "UID"),
+        sequence: value_of(&sent, "SEQUENCE").parse().unwrap(),
+        partstat: "DECLINED",
+    };
+    let receipt = post_reply(&app, reply(Client::Google, &answer, true)).await;
+    assert_eq!(receipt["outcome"], "applied", "{receipt}");
+
+    let board = browser
+        .get("/admin/events/izmir-2021/speakers?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row_of = |name: &str| {
+        board
+            .split("<tr>")
+            .find(|row| row.contains(name))
+            .unwrap_or_else(|| panic!("{name} on the board:\n{board}"))
+            .to_owned()
+    };
+    let confirmed = row_of(&speakers[0].3);
+    assert!(
+        confirmed.contains("answer-confirmed")
+            && confirmed.contains("by their link")
+            && confirmed.contains("Happy to open the session"),
+        "{confirmed}"
+    );
+    let declined = row_of(&speakers[1].3);
+    assert!(
+        declined.contains("answer-declined") && declined.contains("from their calendar"),
+        "{declined}"
+    );
+}

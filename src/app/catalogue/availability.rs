@@ -181,3 +181,48 @@ pub(crate) async fn view(
             .collect(),
     })
 }
+
+/// The zone an owner's windows are typed and shown in: the speaker's own, the event's for a room.
+async fn owner_zone(
+    db: &impl ConnectionTrait,
+    event: &crate::db::entities::event::Model,
+    owner: Owner,
+) -> AppResult<Zone> {
+    match owner {
+        Owner::Speaker(id) => Ok(crate::db::queries::speaker_in_event(db, event.id, id)
+            .await?
+            .timezone),
+        Owner::Room(id) => {
+            crate::db::queries::room_in_event(db, event.id, id).await?;
+            Ok(event.timezone)
+        }
+    }
+}
+
+/// The owner's windows, in the owner's zone.
+pub async fn availability_of(
+    state: &crate::app::AppState,
+    event: &crate::db::entities::event::Model,
+    owner: Owner,
+) -> AppResult<AvailabilityView> {
+    let zone = owner_zone(&state.db.conn, event, owner).await?;
+    view(&state.db.conn, event.id, owner, zone).await
+}
+
+/// Replaces the owner's windows, typed in the owner's zone: shared by the API and the console.
+pub async fn set_availability(
+    state: &crate::app::AppState,
+    event: &crate::db::entities::event::Model,
+    owner: Owner,
+    input: AvailabilityInput,
+) -> AppResult<AvailabilityView> {
+    let zone = owner_zone(&state.db.conn, event, owner).await?;
+    let mut errors = FieldErrors::default();
+    let windows = resolve_windows(&mut errors, "windows", zone, &input.windows);
+    errors.into_result()?;
+    let txn = state.db.begin_write().await?;
+    replace_windows(&*txn, event.id, owner, &windows).await?;
+    let answer = view(&*txn, event.id, owner, zone).await?;
+    txn.commit().await?;
+    Ok(answer)
+}

@@ -29,6 +29,9 @@ pub struct Model {
     /// SEQUENCE of the speaker's own calendar entry for this slot (UID `slot-{id}@…`): the
     /// next email about it carries this value, then it rises. It never goes back.
     pub calendar_sequence: i32,
+    /// How the speaker's last answer arrived: `link` (their `/speak` page) or `calendar` (an
+    /// iTIP REPLY); empty until they answer.
+    pub answered_by: Option<String>,
 }
 
 /// What an organiser may change about a participant of a public session before publishing it.

@@ -15,6 +15,7 @@ mod mail;
 mod programme;
 mod publishing;
 mod registrations;
+mod speakers;
 mod words;
 
 use std::collections::BTreeMap;
@@ -125,6 +126,18 @@ pub fn router() -> Router<HttpState> {
         .route(
             "/admin/events/{slug}/registrations/{id}/sessions/{session_id}",
             post(registrations::seat_form),
+        )
+        .route(
+            "/admin/events/{slug}/speakers",
+            get(speakers::speakers_page),
+        )
+        .route(
+            "/admin/events/{slug}/speakers/invite",
+            post(speakers::invite_form),
+        )
+        .route(
+            "/admin/events/{slug}/speakers/{id}",
+            get(speakers::speaker_page).post(speakers::availability_form),
         )
         .route(
             "/admin/events/{slug}/files",
