@@ -312,8 +312,24 @@ async fn the_session_cookie_is_secure_behind_https_and_expires_with_its_token() 
     assert!(location(&expired).starts_with("/admin/login"));
 }
 
-/// Every console page and form of an event, with what a form needs to be read at all.
-fn event_routes(slug: &str, session: i64, participant: i64) -> (Vec<String>, Vec<String>) {
+/// The ids the console routes of an event take.
+struct Ids {
+    session: i64,
+    participant: i64,
+    speaker: i64,
+    registration: i64,
+    email: i64,
+}
+
+/// Every console page and form of an event.
+fn event_routes(slug: &str, ids: &Ids) -> (Vec<String>, Vec<String>) {
+    let Ids {
+        session,
+        participant,
+        speaker,
+        registration,
+        email,
+    } = ids;
     let base = format!("/admin/events/{slug}");
     let pages = vec![
         base.clone(),
@@ -322,6 +338,14 @@ fn event_routes(slug: &str, session: i64, participant: i64) -> (Vec<String>, Vec
         format!("{base}/programme"),
         format!("{base}/sessions/{session}"),
         format!("{base}/publish"),
+        format!("{base}/speakers"),
+        format!("{base}/speakers/{speaker}"),
+        format!("{base}/registrations"),
+        format!("{base}/registrations.csv"),
+        format!("{base}/registrations/{registration}"),
+        format!("{base}/outbox"),
+        format!("{base}/outbox/{email}"),
+        format!("{base}/files"),
     ];
     let forms = vec![
         format!("{base}/edit"),
@@ -335,6 +359,12 @@ fn event_routes(slug: &str, session: i64, participant: i64) -> (Vec<String>, Vec
         format!("{base}/sessions/{session}/participants/{participant}"),
         format!("{base}/sessions/{session}/participants/{participant}/remove"),
         format!("{base}/publish"),
+        format!("{base}/speakers/invite"),
+        format!("{base}/speakers/{speaker}"),
+        format!("{base}/registrations/{registration}/sessions/{session}"),
+        format!("{base}/outbox/retry"),
+        format!("{base}/files"),
+        format!("{base}/files/import"),
     ];
     (pages, forms)
 }
@@ -348,9 +378,33 @@ async fn every_console_route_is_for_the_events_organisers_and_every_form_needs_i
     )
     .await;
     let session = &programme["items"][0];
-    let session_id = session["id"].as_i64().unwrap();
-    let participant_id = session["participants"][0]["id"].as_i64().unwrap();
-    let (pages, forms) = event_routes("izmir-2021", session_id, participant_id);
+    let registered = app
+        .post_json(
+            "/api/v1/events/izmir-2021/registrations",
+            None,
+            json!({"name": "Valérie", "email": "v@example.org", "attendance": "virtual", "timezone": "America/Toronto", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let registration = body(registered).await["id"].as_i64().unwrap();
+    let email = {
+        use sea_orm::{EntityTrait, QueryOrder};
+        convene::db::entities::outbox::Entity::find()
+            .order_by_asc(convene::db::entities::outbox::Column::Id)
+            .one(&app.state.db.conn)
+            .await
+            .unwrap()
+            .expect("the registration queued an email")
+            .id
+    };
+    let ids = Ids {
+        session: session["id"].as_i64().unwrap(),
+        participant: session["participants"][0]["id"].as_i64().unwrap(),
+        speaker: session["participants"][0]["speaker_id"].as_i64().unwrap(),
+        registration,
+        email,
+    };
+    let (pages, forms) = event_routes("izmir-2021", &ids);
     let general_pages = ["/admin", "/admin/events/new", "/admin/password"];
     let general_forms = ["/admin/events/new", "/admin/password", "/admin/logout"];
 
@@ -419,7 +473,14 @@ async fn every_console_route_is_for_the_events_organisers_and_every_form_needs_i
             .await;
         assert_eq!(answer.status(), StatusCode::FORBIDDEN, "POST {path}");
     }
-    for path in event_routes("sfax-2019", 0, 0).0.iter().take(4) {
+    let none = Ids {
+        session: 0,
+        participant: 0,
+        speaker: 0,
+        registration: 0,
+        email: 0,
+    };
+    for path in event_routes("sfax-2019", &none).0.iter().take(4) {
         assert_eq!(
             other.get(path).await.status(),
             StatusCode::OK,
@@ -436,6 +497,29 @@ async fn every_console_route_is_for_the_events_organisers_and_every_form_needs_i
     let organiser = Browser::new(&app);
     organiser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     for path in forms.iter().map(String::as_str).chain(general_forms) {
+        if path.ends_with("/files") {
+            // The upload form is multipart, as a browser sends a file.
+            let form = reqwest::multipart::Form::new()
+                .text("authenticity_token", "forged")
+                .part(
+                    "schedule",
+                    reqwest::multipart::Part::bytes(b"{}".to_vec()).file_name("schedule.json"),
+                );
+            let answer = organiser
+                .client
+                .post(app.url(path))
+                .header(ACCEPT, "text/html")
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                answer.status(),
+                StatusCode::FORBIDDEN,
+                "POST {path} without its token"
+            );
+            continue;
+        }
         let answer = organiser
             .post(
                 path,

@@ -114,8 +114,14 @@ pub async fn upload_form(
     State(state): State<HttpState>,
     console: EventConsole,
     csrf: CsrfToken,
-    multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> AppResult<Response> {
+    let multipart = multipart.map_err(|e| {
+        AppError::BadRequest(format!(
+            "send the file as a multipart/form-data upload: {}",
+            e.body_text()
+        ))
+    })?;
     let (token, file) = read_upload(multipart).await?;
     let lang = console.user.lang;
     if csrf.verify(&token).is_err() {
