@@ -227,7 +227,53 @@ try {
   check(page.url().includes("done=published_done"), `after publishing: ${page.url()} ${await page.locator(".problems, .notice.problem").allInnerTexts()}`);
   check((await page.locator("ol.versions > li").count()) === 1, "version 1 is listed");
 
-  // 10. The public programme shows the sessions; the dashboard and password pages pass axe too.
+  // 10. Part two's pages: a speaker's availability in their own zone, inviting everyone, the
+  // registrations and the mail queue, and a real schedule file imported into a new event.
+  await page.goto(`${base}/admin/events/sfax-2019/speakers`);
+  await audit("speakers");
+  await page.click("table.board a:has-text('Nadim Haddad')");
+  await page.waitForLoadState("load");
+  await audit("speaker");
+  check((await page.locator("p.hint").first().innerText()).includes("Asia/Beirut"), "availability is typed in the speaker's zone");
+  await page.locator("input[name=window_from]").nth(0).fill("2019-06-25T09:00");
+  await page.locator("input[name=window_until]").nth(0).fill("2019-06-25T18:00");
+  await submit("main form");
+  check(page.url().includes("done=availability_saved"), `availability saved: ${page.url()}`);
+  await page.goto(`${base}/admin/events/sfax-2019/speakers`);
+  await submit("div.actions form:has(input[value=invite])");
+  const round = await page.locator("div.notice[role=status]").innerText();
+  check(round.includes("Nadim Haddad") && round.includes("Lina Khoury"), `invitations sent: ${round}`);
+  await shot("console-speakers");
+  await page.goto(`${base}/admin/events/sfax-2019/registrations`);
+  await audit("registrations");
+  await page.goto(`${base}/admin/events/sfax-2019/outbox`);
+  await audit("outbox");
+  check((await page.locator("table tbody tr").count()) >= 5, "the invitations are in the mail queue");
+  await page.locator("table tbody tr a").first().click();
+  await page.waitForLoadState("load");
+  await audit("email");
+  check((await page.locator("pre.email-text").innerText()).length > 50, "an email's text is shown");
+
+  await page.goto(`${base}/admin/events/new`);
+  await page.fill("#f-slug", "democon");
+  await page.fill("#f-title", "DemoCon (imported from pretalx)");
+  await page.fill("#f-starts_on", "2024-01-01");
+  await page.fill("#f-ends_on", "2024-01-03");
+  await page.fill("#f-timezone", "Europe/Berlin");
+  await submit("form.event-form");
+  await page.goto(`${base}/admin/events/democon/files`);
+  await audit("files");
+  await page.setInputFiles("#f-schedule", new URL("../fixtures/schedules/pretalx-democon.json", import.meta.url).pathname);
+  await submit("form.upload");
+  const dry = await page.locator("section.conflict-box").innerText();
+  check(/Dry run|Essai/.test(dry), `the dry run is shown: ${dry.slice(0, 200)}`);
+  await shot("console-files-dry-run");
+  await submit("form.import");
+  check(/Imported|Importé/.test(await page.locator("main").innerText()), "the file is imported");
+  await page.goto(`${base}/admin/events/democon/programme`);
+  check((await page.locator("aside .side-list li").count()) > 0, "the imported sessions are drafts of the new event");
+
+  // 11. The public programme shows the sessions; the dashboard and password pages pass axe too.
   await page.goto(`${base}/events/sfax-2019?lang=en`);
   const titles = await page.locator("article.session h3").allInnerTexts();
   check(titles.length === 6, `6 public sessions: ${titles.join(" | ")}`);
@@ -239,7 +285,7 @@ try {
   check((await page.locator("h1").innerText()) === "Programme" && (await page.locator("nav.days").innerText()).includes("juin"), "the console speaks French when asked");
   await shot("console-programme-fr");
 
-  // 11. Sign out: the console is closed again.
+  // 12. Sign out: the console is closed again.
   await submit("form[action='/admin/logout']");
   check(page.url().includes("/admin/login"), `after sign-out: ${page.url()}`);
   await page.goto(`${base}/admin/events/sfax-2019/programme`);
