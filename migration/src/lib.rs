@@ -17,6 +17,7 @@ mod m20261202_000011_session_track_and_links;
 mod m20261202_000012_calendar_replies;
 mod m20261202_000013_reminders_and_digest;
 mod m20261203_000014_answered_by;
+mod m20261203_000015_account_links;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_calendar_replies::Migration),
             Box::new(m20261202_000013_reminders_and_digest::Migration),
             Box::new(m20261203_000014_answered_by::Migration),
+            Box::new(m20261203_000015_account_links::Migration),
         ]
     }
 }

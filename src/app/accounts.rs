@@ -340,3 +340,202 @@ pub async fn change_password(
     txn.commit().await?;
     Ok(())
 }
+
+/// How long a co-organiser's link to set their password works.
+const WELCOME_VALIDITY: Duration = Duration::days(7);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCoOrganiser {
+    pub name: Title,
+    pub email: Email,
+}
+
+/// What inviting a co-organiser did.
+pub struct CoOrganiserInvited {
+    pub email: String,
+    /// A new account, whose owner sets their password through the emailed link; otherwise an
+    /// existing account was only given the event.
+    pub new_account: bool,
+}
+
+/// Makes someone an organiser of `event` and emails them: a new account gets a one-time link
+/// to set its password (`/admin/welcome/{token}`, 7 days), an existing one a sign-in link. The
+/// account, the organiser row and the email are written in one transaction.
+pub async fn invite_co_organiser(
+    state: &AppState,
+    event: &crate::db::entities::event::Model,
+    inviter: &user::Model,
+    input: NewCoOrganiser,
+) -> AppResult<CoOrganiserInvited> {
+    use crate::db::entities::{account_link, event_organiser};
+    let now = state.clock.now();
+    let email = input.email.normalized();
+    // Nobody will ever know this password: the account is unusable until its owner sets one.
+    let placeholder = security::new_token();
+    let hash = tokio::task::spawn_blocking(move || security::hash_password(&placeholder))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)?;
+    let txn = state.db.begin_write().await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(&*txn)
+        .await?;
+    let (account, new_account) = match existing {
+        Some(account) => (account, false),
+        None => (
+            user::ActiveModel {
+                email: Set(email.clone()),
+                name: Set(input.name.into_inner()),
+                password_hash: Set(hash),
+                is_admin: Set(false),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*txn)
+            .await?,
+            true,
+        ),
+    };
+    if event_organiser::Entity::find_by_id((event.id, account.id))
+        .one(&*txn)
+        .await?
+        .is_none()
+    {
+        event_organiser::ActiveModel {
+            event_id: Set(event.id),
+            user_id: Set(account.id),
+        }
+        .insert(&*txn)
+        .await?;
+    }
+    let base = &state.settings.public_url;
+    let (link, key) = if new_account {
+        let token = security::new_token();
+        account_link::ActiveModel {
+            user_id: Set(account.id),
+            token_hash: Set(security::token_hash(&token)),
+            expires_at: Set(now + WELCOME_VALIDITY),
+            used_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&*txn)
+        .await?;
+        (format!("{base}/admin/welcome/{token}"), token)
+    } else {
+        (
+            format!("{base}/admin/events/{}", event.slug),
+            security::new_token(),
+        )
+    };
+    let organiser = crate::app::notification::organiser_of(state, event);
+    let to = crate::domain::calendar::Party {
+        email: account.email.clone(),
+        name: account.name.clone(),
+    };
+    let subject = format!(
+        "You are invited to organise {} / Invitation à organiser {}",
+        event.title, event.title
+    );
+    let text = format!(
+        "{inviter} invites you to organise \"{title}\" with Convene.\r\n\
+         {what_en}\r\n{link}\r\n\r\n\
+         {inviter} vous invite à organiser « {title} » avec Convene.\r\n\
+         {what_fr}\r\n{link}\r\n",
+        inviter = inviter.name,
+        title = event.title,
+        what_en = if new_account {
+            "Choose your password here (the link works once, for 7 days):"
+        } else {
+            "Sign in with your usual account to see it:"
+        },
+        what_fr = if new_account {
+            "Choisissez votre mot de passe ici (le lien sert une fois, pendant 7 jours) :"
+        } else {
+            "Connectez-vous avec votre compte habituel pour le voir :"
+        },
+    );
+    let composed = crate::mail::compose::plain_email(&organiser, &to, &subject, text)
+        .map_err(AppError::Internal)?;
+    crate::mail::outbox::enqueue(
+        &*txn,
+        crate::mail::outbox::NewMail {
+            // The token's hash keys the email: a second invitation is a second email.
+            dedup_key: format!("co-organiser-{}-{}", event.id, security::token_hash(&key)),
+            event_id: Some(event.id),
+            kind: "notice",
+            sender: organiser.email.clone(),
+            recipient: account.email.clone(),
+            subject: composed.subject,
+            message: composed.message,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    state.mail_queued();
+    Ok(CoOrganiserInvited {
+        email: account.email,
+        new_account,
+    })
+}
+
+/// Whether `token` is a co-organiser's unused, unexpired link; the account's name if so.
+pub async fn welcome_link(state: &AppState, token: &str) -> AppResult<user::Model> {
+    use crate::db::entities::account_link;
+    let link = account_link::Entity::find()
+        .filter(account_link::Column::TokenHash.eq(security::token_hash(token)))
+        .one(&state.db.conn)
+        .await?
+        .filter(|l| l.used_at.is_none() && l.expires_at > state.clock.now())
+        .ok_or(AppError::Gone(
+            "this link has been used or has expired; ask the organiser who invited you for a new one",
+        ))?;
+    user::Entity::find_by_id(link.user_id)
+        .one(&state.db.conn)
+        .await?
+        .ok_or(AppError::Gone("this account no longer exists"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WelcomePassword {
+    pub password: NewPassword,
+}
+
+/// The co-organiser sets their password through their link, which is then spent.
+pub async fn accept_welcome(
+    state: &AppState,
+    token: &str,
+    password: NewPassword,
+) -> AppResult<user::Model> {
+    use crate::db::entities::account_link;
+    let account = welcome_link(state, token).await?;
+    let password = password.into_inner();
+    let hash = tokio::task::spawn_blocking(move || security::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)?;
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    // Spent inside the transaction: two submissions racing on one link set one password.
+    let spent = account_link::Entity::update_many()
+        .col_expr(
+            account_link::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(account_link::Column::TokenHash.eq(security::token_hash(token)))
+        .filter(account_link::Column::UsedAt.is_null())
+        .exec(&*txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Err(AppError::Gone("this link has been used"));
+    }
+    let mut active: user::ActiveModel = account.clone().into();
+    active.password_hash = Set(hash);
+    let saved = active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}

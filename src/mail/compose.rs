@@ -242,8 +242,18 @@ fn message(from: &Party, to: &Party, subject: &str) -> anyhow::Result<MessageBui
 
 /// A short notice to an event's organisers (a speaker answered, say): plain UTF-8 text.
 pub fn notice_email(organiser: &Party, subject: &str, text: String) -> anyhow::Result<Composed> {
+    plain_email(organiser, organiser, subject, text)
+}
+
+/// A plain UTF-8 text email from `from` to `to` (a co-organiser's invitation, say).
+pub fn plain_email(
+    from: &Party,
+    to: &Party,
+    subject: &str,
+    text: String,
+) -> anyhow::Result<Composed> {
     let subject = header_text(subject);
-    let message = message(organiser, organiser, &subject)?.singlepart(SinglePart::plain(text))?;
+    let message = message(from, to, &subject)?.singlepart(SinglePart::plain(text))?;
     Ok(Composed {
         subject,
         message: String::from_utf8_lossy(&message.formatted()).into_owned(),

@@ -133,6 +133,10 @@ static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLoc
             include_str!("../../templates/console/speaker.html"),
         ),
         (
+            "console/welcome.html",
+            include_str!("../../templates/console/welcome.html"),
+        ),
+        (
             "console/publish.html",
             include_str!("../../templates/console/publish.html"),
         ),

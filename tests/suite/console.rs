@@ -360,6 +360,7 @@ fn event_routes(slug: &str, ids: &Ids) -> (Vec<String>, Vec<String>) {
         format!("{base}/sessions/{session}/participants/{participant}/remove"),
         format!("{base}/publish"),
         format!("{base}/speakers/invite"),
+        format!("{base}/organisers"),
         format!("{base}/speakers/{speaker}"),
         format!("{base}/registrations/{registration}/sessions/{session}"),
         format!("{base}/outbox/retry"),
@@ -1045,4 +1046,121 @@ async fn a_real_schedule_file_is_previewed_then_imported_from_the_console() {
         )
         .await;
     assert_eq!(again.status(), StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_co_organiser_invited_by_email_sets_their_password_through_a_one_time_link() {
+    let smtp = common::smtp::TestSmtp::start();
+    let app = spawn_app_with(Options {
+        env: vec![("CONVENE_SMTP_URL", smtp.url())],
+        ..Options::default()
+    })
+    .await;
+    app.create("/api/v1/events", event_payload("sfax-2019"))
+        .await;
+    app.create("/api/v1/events", event_payload("other-2019"))
+        .await;
+    let browser = Browser::new(&app);
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let token = browser.token_from("/admin/events/sfax-2019/speakers").await;
+    let refused = browser
+        .post(
+            "/admin/events/sfax-2019/organisers",
+            &[
+                ("authenticity_token", &token),
+                ("organiser_name", "Leila"),
+                ("organiser_email", "not an email"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="f-organiser_email-error""#)
+    );
+    let invited = browser
+        .post(
+            "/admin/events/sfax-2019/organisers",
+            &[
+                ("authenticity_token", &token),
+                ("organiser_name", "Leila Mansour"),
+                ("organiser_email", "Leila@Sfax.example"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&invited),
+        "/admin/events/sfax-2019/speakers?done=co_organiser_invited"
+    );
+    app.dispatch_all_pending_emails().await;
+    let email = smtp
+        .messages_to("leila@sfax.example")
+        .pop()
+        .expect("the invitation email");
+    let text = email.parsed().body_text(0).unwrap().into_owned();
+    let link = Regex::new(r"http://convene\.test(/admin/welcome/[A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .unwrap_or_else(|| panic!("a welcome link in:\n{text}"))[1]
+        .to_owned();
+
+    let newcomer = Browser::new(&app);
+    let page = newcomer.get(&link).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let form = csrf_token(&page.text().await.unwrap()).unwrap();
+    let short = newcomer
+        .post(
+            &link,
+            &[("authenticity_token", &form), ("password", "short")],
+        )
+        .await;
+    assert!(
+        short
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="f-password-error""#)
+    );
+    let set = newcomer
+        .post(
+            &link,
+            &[
+                ("authenticity_token", &form),
+                ("password", "leila-password"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    assert!(location(&set).starts_with("/admin/login?email=leila%40sfax.example"));
+    assert_eq!(
+        newcomer.get(&link).await.status(),
+        StatusCode::GONE,
+        "the link is spent"
+    );
+
+    newcomer
+        .sign_in("leila@sfax.example", "leila-password")
+        .await;
+    let list = newcomer.get("/admin").await.text().await.unwrap();
+    assert!(
+        list.contains("/admin/events/sfax-2019") && !list.contains("/admin/events/other-2019"),
+        "{list}"
+    );
+    assert_eq!(
+        newcomer
+            .get("/admin/events/sfax-2019/programme")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        newcomer
+            .get("/admin/events/other-2019/programme")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
 }

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table, mirroring `migration/`. Vocabulary columns hold the
 //! snake_case strings of `domain::vocab`; JSON columns hold small lists that are read whole.
 
+pub mod account_link;
 pub mod api_token;
 pub mod attendance;
 pub mod availability_window;

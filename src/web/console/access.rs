@@ -254,3 +254,66 @@ pub async fn password_form(
     )?;
     Ok(with_cookies(Some(&user), csrf, response))
 }
+
+/// A co-organiser's emailed link: they choose their password, then sign in.
+pub async fn welcome_page(
+    State(state): State<HttpState>,
+    ApiPath(token): ApiPath<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    csrf: CsrfToken,
+) -> AppResult<Response> {
+    let account = crate::app::accounts::welcome_link(&state, &token).await?;
+    let (lang, chosen) = console_language(uri.query(), &headers, None);
+    let path = format!("/admin/welcome/{token}");
+    let response = render_page(
+        "console/welcome.html",
+        anonymous_frame(lang, &path, &csrf),
+        &Problems::default(),
+        None,
+        context! { name => &account.name, email => &account.email, action => &path },
+    )?;
+    Ok((language_cookie(chosen), csrf, response).into_response())
+}
+
+pub async fn welcome_form(
+    State(state): State<HttpState>,
+    ApiPath(token): ApiPath<String>,
+    headers: HeaderMap,
+    csrf: CsrfToken,
+    body: Bytes,
+) -> AppResult<Response> {
+    let form = Form::read(&body)?;
+    let (lang, _) = console_language(None, &headers, None);
+    let account = crate::app::accounts::welcome_link(&state, &token).await?;
+    let path = format!("/admin/welcome/{token}");
+    let problems = if !form.csrf_ok(&csrf) {
+        Problems::stale_form(lang)
+    } else {
+        let set = match as_api_input::<crate::app::accounts::WelcomePassword>(serde_json::json!({
+            "password": form.get("password"),
+        })) {
+            Ok(input) => crate::app::accounts::accept_welcome(&state, &token, input.password).await,
+            Err(error) => Err(error),
+        };
+        match set {
+            Ok(account) => {
+                let mut query = form_urlencoded::Serializer::new(String::new());
+                query.append_pair("email", &account.email);
+                query.append_pair("done", "password_set");
+                return Ok(
+                    Redirect::to(&format!("/admin/login?{}", query.finish())).into_response()
+                );
+            }
+            Err(error) => Problems::of(error)?,
+        }
+    };
+    let response = render_page(
+        "console/welcome.html",
+        anonymous_frame(lang, &path, &csrf),
+        &problems,
+        None,
+        context! { name => &account.name, email => &account.email, action => &path },
+    )?;
+    Ok((csrf, response).into_response())
+}

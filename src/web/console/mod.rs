@@ -59,6 +59,10 @@ pub fn router() -> Router<HttpState> {
         )
         .route("/admin/logout", post(access::logout_form))
         .route(
+            "/admin/welcome/{token}",
+            get(access::welcome_page).post(access::welcome_form),
+        )
+        .route(
             "/admin/password",
             get(access::password_page).post(access::password_form),
         )
@@ -130,6 +134,10 @@ pub fn router() -> Router<HttpState> {
         .route(
             "/admin/events/{slug}/speakers",
             get(speakers::speakers_page),
+        )
+        .route(
+            "/admin/events/{slug}/organisers",
+            post(speakers::co_organiser_form),
         )
         .route(
             "/admin/events/{slug}/speakers/invite",

@@ -256,3 +256,50 @@ pub async fn availability_form(
     let response = person_view(&state, &console, id, None, &csrf, &problems, Some(&form)).await?;
     Ok(with_cookies(Some(&console.user), csrf, response))
 }
+
+/// Invites a co-organiser by email: a new account gets a link to set its password.
+pub async fn co_organiser_form(
+    State(state): State<HttpState>,
+    console: EventConsole,
+    csrf: CsrfToken,
+    body: Bytes,
+) -> AppResult<Response> {
+    use crate::app::accounts::{NewCoOrganiser, invite_co_organiser};
+    let form = Form::read(&body)?;
+    let problems = if !form.csrf_ok(&csrf) {
+        Problems::stale_form(console.user.lang)
+    } else {
+        let invited = match as_api_input::<NewCoOrganiser>(json!({
+            "name": form.get("organiser_name"), "email": form.get("organiser_email"),
+        })) {
+            Ok(input) => {
+                invite_co_organiser(&state, &console.event, &console.user.account, input).await
+            }
+            Err(error) => Err(error),
+        };
+        match invited {
+            Ok(_) => {
+                return Ok(done(
+                    &format!("/admin/events/{}/speakers", console.event.slug),
+                    "co_organiser_invited",
+                ));
+            }
+            Err(error) => Problems::of(prefixed(error))?,
+        }
+    };
+    let response = board_view(&state, &console, None, &csrf, &problems, None).await?;
+    Ok(with_cookies(Some(&console.user), csrf, response))
+}
+
+/// The form's fields are `organiser_name` and `organiser_email`; so are their errors.
+fn prefixed(error: crate::error::AppError) -> crate::error::AppError {
+    match error {
+        crate::error::AppError::Invalid(errors) => crate::error::AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| crate::error::FieldError::new(format!("organiser_{}", e.field), e.reason))
+                .collect(),
+        ),
+        other => other,
+    }
+}
