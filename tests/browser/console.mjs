@@ -1,8 +1,14 @@
 // The organisers' console in Debian's headless Chromium, from an empty database to a published
 // programme: the Sfax peer-learning event of the MC2CM project (25–26 June 2019, Africa/Tunis,
 // a Brussels display zone, two rooms, 6 sessions over two days, 5 people in Brussels, Tunis,
-// Beirut, Lisbon and Amman). Run by tests/suite/browser.rs:
-//   node console.mjs <base-url> <setup-path> <artefact-dir>
+// Beirut, Lisbon and Amman), in two phases run by tests/suite/browser.rs:
+//   node console.mjs build <base-url> <setup-path> <artefact-dir>
+//     first run, sign-in, the event, rooms, sessions, people, a conflict fixed by drag and drop,
+//     a keyboard move, publishing, a speaker's availability, every speaker invited;
+//   node console.mjs answers <base-url> <speak-path> <artefact-dir>
+//     (meanwhile the test received the invitations by SMTP and sent a calendar decline)
+//     a speaker confirms through the emailed link, the board shows both answers, public
+//     registrations and a seat given by hand, the sent mail, a schedule file imported.
 // Every console page is checked by axe-core (no serious or critical violation) and must be valid
 // HTML and log no console error. Prints how many page visits and form submissions it took.
 import { readFileSync } from "node:fs";
@@ -10,7 +16,9 @@ import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { HtmlValidate } from "html-validate";
 
-const [base, setupPath, artefacts] = process.argv.slice(2);
+const [phase, base, pathArgument, artefacts] = process.argv.slice(2);
+const setupPath = pathArgument;
+const ORGANISER = { email: "amina@mc2cm.example", password: "sfax-peer-learning-2019" };
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const validator = new HtmlValidate({ extends: ["html-validate:standard"] });
@@ -64,6 +72,7 @@ async function shot(name) {
 }
 
 try {
+ if (phase === "build") {
   // 1. The first-run link creates the administrator.
   await page.goto(`${base}${setupPath}?lang=en`);
   await audit("setup");
@@ -227,8 +236,7 @@ try {
   check(page.url().includes("done=published_done"), `after publishing: ${page.url()} ${await page.locator(".problems, .notice.problem").allInnerTexts()}`);
   check((await page.locator("ol.versions > li").count()) === 1, "version 1 is listed");
 
-  // 10. Part two's pages: a speaker's availability in their own zone, inviting everyone, the
-  // registrations and the mail queue, and a real schedule file imported into a new event.
+  // 10. A speaker's availability in their own zone; every speaker invited at once.
   await page.goto(`${base}/admin/events/sfax-2019/speakers`);
   await audit("speakers");
   await page.click("table.board a:has-text('Nadim Haddad')");
@@ -244,16 +252,73 @@ try {
   const round = await page.locator("div.notice[role=status]").innerText();
   check(round.includes("Nadim Haddad") && round.includes("Lina Khoury"), `invitations sent: ${round}`);
   await shot("console-speakers");
-  await page.goto(`${base}/admin/events/sfax-2019/registrations`);
-  await audit("registrations");
   await page.goto(`${base}/admin/events/sfax-2019/outbox`);
   await audit("outbox");
-  check((await page.locator("table tbody tr").count()) >= 5, "the invitations are in the mail queue");
+ } else {
+  // 11. Back the next day: sign in again.
+  await page.goto(`${base}/admin`);
+  check(page.url().includes("/admin/login"), "a new browser signs in first");
+  await page.fill("#f-email", ORGANISER.email);
+  await page.fill("#f-password", ORGANISER.password);
+  await submit("main form");
+
+  // 12. Rita confirms through the link in her email (the speaker's own page).
+  await page.goto(`${base}${pathArgument}`);
+  await page.check("input[name=decision][value=confirm]");
+  await page.fill("textarea[name=note]", "Glad to moderate the panel.");
+  await submit("main form");
+  check(/confirm/i.test(await page.locator("main").innerText()), "the speaker's answer is recorded");
+
+  // 13. The board shows her confirmation by link and Lina's decline from her calendar.
+  await page.goto(`${base}/admin/events/sfax-2019/speakers?lang=en`);
+  const rita = await page.locator("table.board tr", { hasText: "Rita Fernandes" }).innerText();
+  check(rita.includes("confirmed") && rita.includes("by their link") && rita.includes("Glad to moderate"), `Rita on the board: ${rita}`);
+  const lina = await page.locator("table.board tr", { hasText: "Lina Khoury" }).innerText();
+  check(lina.includes("declined") && lina.includes("from their calendar"), `Lina on the board: ${lina}`);
+  await shot("console-speakers-answers");
+
+  // 14. The study visit takes one person on site; two register through the public form.
+  await page.goto(`${base}/admin/events/sfax-2019/programme?day=2019-06-26`);
+  await page.click("li.block a:has-text('Study visit')");
+  await page.waitForLoadState("load");
+  await page.fill("#f-capacity", "1");
+  await submit("form[aria-labelledby=edit-heading]");
+  await page.goto(`${base}/admin/events/sfax-2019/publish`);
+  await submit("form.publish");
+  for (const [name, email] of [["Salma Trabelsi", "salma@sfax.example"], ["Youssef Ben Ali", "youssef@tunis.example"]]) {
+    await page.goto(`${base}/events/sfax-2019/register?lang=en`);
+    await page.fill("#name", name);
+    await page.fill("#email", email);
+    await page.fill("#city", "Sfax");
+    await page.check("input[name=attendance][value=on_site]");
+    await page.locator("fieldset#session_ids label", { hasText: "Study visit" }).locator("input").check();
+    await submit("main form");
+    check(page.url().includes("/r/"), `registered ${name}: ${page.url()}`);
+  }
+
+  // 15. The registrations page shows them; Youssef waits; the organiser gives him the seat.
+  await page.goto(`${base}/admin/events/sfax-2019/registrations?lang=en`);
+  await audit("registrations");
+  const waiting = page.locator("table ol li a", { hasText: "Youssef Ben Ali" });
+  check(await waiting.count() === 1, "Youssef is on the study visit's waitlist");
+  await waiting.click();
+  await page.waitForLoadState("load");
+  await audit("registration");
+  await page.locator("button[value=confirm]").click();
+  await page.waitForURL(/done=seat_decided/);
+  check((await page.locator("table tbody tr", { hasText: "Study visit" }).innerText()).includes("confirmed"), "the seat is given by hand");
+  await shot("console-registration");
+
+  // 16. The mail page shows the emails sent, and what one said.
+  await page.goto(`${base}/admin/events/sfax-2019/outbox?status=sent&lang=en`);
+  check((await page.locator("table tbody tr").count()) >= 5, "sent emails are listed");
   await page.locator("table tbody tr a").first().click();
   await page.waitForLoadState("load");
   await audit("email");
   check((await page.locator("pre.email-text").innerText()).length > 50, "an email's text is shown");
+  await shot("console-outbox-email");
 
+  // 17. A real schedule file from pretalx, imported into a new event through its dry run.
   await page.goto(`${base}/admin/events/new`);
   await page.fill("#f-slug", "democon");
   await page.fill("#f-title", "DemoCon (imported from pretalx)");
@@ -273,7 +338,7 @@ try {
   await page.goto(`${base}/admin/events/democon/programme`);
   check((await page.locator("aside .side-list li").count()) > 0, "the imported sessions are drafts of the new event");
 
-  // 11. The public programme shows the sessions; the dashboard and password pages pass axe too.
+  // 18. The public programme shows the sessions; the dashboard and password pages pass axe too.
   await page.goto(`${base}/events/sfax-2019?lang=en`);
   const titles = await page.locator("article.session h3").allInnerTexts();
   check(titles.length === 6, `6 public sessions: ${titles.join(" | ")}`);
@@ -285,11 +350,12 @@ try {
   check((await page.locator("h1").innerText()) === "Programme" && (await page.locator("nav.days").innerText()).includes("juin"), "the console speaks French when asked");
   await shot("console-programme-fr");
 
-  // 12. Sign out: the console is closed again.
+  // 19. Sign out: the console is closed again.
   await submit("form[action='/admin/logout']");
   check(page.url().includes("/admin/login"), `after sign-out: ${page.url()}`);
   await page.goto(`${base}/admin/events/sfax-2019/programme`);
   check(page.url().includes("/admin/login"), "signed out: the console sends to the sign-in page");
+ }
 } catch (error) {
   problems.push(`scenario stopped: ${error.stack ?? error}`);
   await page.screenshot({ path: `${artefacts}/console-failure.png`, fullPage: true }).catch(() => {});

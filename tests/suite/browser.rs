@@ -106,9 +106,44 @@ async fn programme_zone_language_registration_and_cancellation_in_chromium() {
     assert!(cancels > 0, "calendar cancellations after cancelling");
 }
 
+/// Runs one phase of `tests/browser/console.mjs`; answers what it printed.
+async fn run_console_phase(phase: &str, base: &str, path: &str, artefacts: &Path) -> String {
+    let mut command = std::process::Command::new("node");
+    command
+        .arg("console.mjs")
+        .arg(phase)
+        .arg(base)
+        .arg(path)
+        .arg(artefacts)
+        .current_dir(browser_dir());
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the node process was awaited")
+        .expect("node runs (install Node.js, then `npm ci` in tests/browser)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("all browser checks passed"),
+        "the console phase {phase} failed:\n{stdout}\n{stderr}"
+    );
+    stdout
+}
+
+/// The newest email to `address`, once the outbox worker has sent it.
+async fn received(smtp: &TestSmtp, address: &str) -> common::smtp::Received {
+    eventually(&format!("an email to {address}"), || async {
+        !smtp.messages_to(address).is_empty()
+    })
+    .await;
+    smtp.messages_to(address).pop().expect("an email")
+}
+
 #[tokio::test]
 #[ignore = "needs Chromium and Node.js; run by .ci/run with --ignored"]
 async fn console_from_first_run_to_a_published_sfax_programme_in_chromium() {
+    use crate::replies::{
+        Answer, Client, SECRET, calendar_lines, organizer_of, post_reply, reply, value_of,
+    };
     assert!(
         Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
         "Chromium is not installed: apt-get install chromium (or set CHROMIUM)"
@@ -119,8 +154,15 @@ async fn console_from_first_run_to_a_published_sfax_programme_in_chromium() {
     );
     let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artefacts");
     std::fs::create_dir_all(&artefacts).expect("artefact folder");
+    let smtp = TestSmtp::start();
     let app = spawn_app_with(Options {
         first_run: true,
+        env: vec![
+            ("CONVENE_SMTP_URL", smtp.url()),
+            ("CONVENE_INBOUND_SECRET", SECRET.into()),
+            // Mail goes out while the browser works, as in production.
+            ("CONVENE_OUTBOX_WORKER", "on".into()),
+        ],
         ..Options::default()
     })
     .await;
@@ -128,23 +170,32 @@ async fn console_from_first_run_to_a_published_sfax_programme_in_chromium() {
         .setup_path
         .clone()
         .expect("an empty database prints a setup link");
-    let mut command = std::process::Command::new("node");
-    command
-        .arg("console.mjs")
-        .arg(&app.address)
-        .arg(&setup)
-        .arg(&artefacts)
-        .current_dir(browser_dir());
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("the node process was awaited")
-        .expect("node runs (install Node.js, then `npm ci` in tests/browser)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("all browser checks passed"),
-        "the console scenario failed:\n{stdout}\n{stderr}"
-    );
+    let built = run_console_phase("build", &app.address, &setup, &artefacts).await;
+
+    // The invitations arrive; Rita will answer by her link, Lina declines from her calendar.
+    let rita = received(&smtp, "rita@lisboa.example").await;
+    let text = rita.parsed().body_text(0).unwrap().into_owned();
+    let speak = regex::Regex::new(r"http://convene\.test(/speak/[A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .expect("the invitation carries the answer link")[1]
+        .to_owned();
+    let lina = received(&smtp, "lina@amman.example").await;
+    let sent = calendar_lines(&lina);
+    let answer = Answer {
+        from_name: "Lina Khoury",
+        from: "lina@amman.example",
+        attendee: "lina@amman.example",
+        organizer: &organizer_of(&sent),
+        uid: value_of(&sent, "UID"),
+        sequence: value_of(&sent, "SEQUENCE").parse().unwrap(),
+        partstat: "DECLINED",
+    };
+    let receipt = post_reply(&app, reply(Client::Outlook, &answer, true)).await;
+    assert_eq!(receipt["outcome"], "applied", "{receipt}");
+
+    let answered = run_console_phase("answers", &app.address, &speak, &artefacts).await;
+
     // What the browser built is what the API serves.
     let programme = success(app.get("/api/v1/events/sfax-2019/programme?lang=en").await).await;
     let sessions: usize = programme["days"]
@@ -158,11 +209,14 @@ async fn console_from_first_run_to_a_published_sfax_programme_in_chromium() {
         "console-programme-conflict-desktop.png",
         "console-programme-conflict-phone.png",
         "console-publish-preview-desktop.png",
+        "console-speakers-answers-desktop.png",
+        "console-registration-phone.png",
+        "console-files-dry-run-desktop.png",
     ] {
         let size = std::fs::metadata(artefacts.join(shot))
             .map(|m| m.len())
             .unwrap_or(0);
         assert!(size > 10_000, "screenshot {shot} missing or empty");
     }
-    println!("{stdout}");
+    println!("{built}{answered}");
 }

@@ -13,10 +13,10 @@ use lettre::AsyncTransport;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const SECRET: &str = "inbound-secret-for-tests-0123456789abcdef";
+pub(crate) const SECRET: &str = "inbound-secret-for-tests-0123456789abcdef";
 
 #[derive(Clone, Copy, Debug)]
-enum Client {
+pub(crate) enum Client {
     Google,
     Outlook,
     Apple,
@@ -30,14 +30,14 @@ enum Way {
 }
 
 /// What a reply says, filled into a client's template.
-struct Answer<'a> {
-    from_name: &'a str,
-    from: &'a str,
-    attendee: &'a str,
-    organizer: &'a str,
-    uid: &'a str,
-    sequence: u32,
-    partstat: &'a str,
+pub(crate) struct Answer<'a> {
+    pub(crate) from_name: &'a str,
+    pub(crate) from: &'a str,
+    pub(crate) attendee: &'a str,
+    pub(crate) organizer: &'a str,
+    pub(crate) uid: &'a str,
+    pub(crate) sequence: u32,
+    pub(crate) partstat: &'a str,
 }
 
 fn fill(template: &str, answer: &Answer) -> String {
@@ -86,7 +86,7 @@ fn quoted_printable(text: &str) -> String {
 }
 
 /// A reply as `client` would send it; `crlf: false` leaves bare line feeds.
-fn reply(client: Client, answer: &Answer, crlf: bool) -> Vec<u8> {
+pub(crate) fn reply(client: Client, answer: &Answer, crlf: bool) -> Vec<u8> {
     let (eml, ics) = match client {
         Client::Google => (
             include_str!("../fixtures/imip/google.eml"),
@@ -135,7 +135,7 @@ async fn app_receiving_replies(smtp: &TestSmtp, inbound_port: u16) -> TestApp {
     .await
 }
 
-async fn post_reply(app: &TestApp, raw: Vec<u8>) -> Value {
+pub(crate) async fn post_reply(app: &TestApp, raw: Vec<u8>) -> Value {
     let response = app
         .request(reqwest::Method::POST, "/api/v1/inbound/email")
         .header("authorization", format!("Bearer {SECRET}"))
@@ -163,7 +163,7 @@ async fn smtp_reply(port: u16, from: &str, to: &str, raw: Vec<u8>) {
 }
 
 /// The unfolded calendar lines of an email Convene sent.
-fn calendar_lines(message: &Received) -> Vec<String> {
+pub(crate) fn calendar_lines(message: &Received) -> Vec<String> {
     let parsed = message.parsed();
     let part = parsed
         .parts
@@ -177,14 +177,14 @@ fn calendar_lines(message: &Received) -> Vec<String> {
         .collect()
 }
 
-fn value_of<'a>(lines: &'a [String], name: &str) -> &'a str {
+pub(crate) fn value_of<'a>(lines: &'a [String], name: &str) -> &'a str {
     lines
         .iter()
         .find_map(|l| l.strip_prefix(&format!("{name}:")))
         .unwrap_or_else(|| panic!("no {name} in {lines:?}"))
 }
 
-fn organizer_of(lines: &[String]) -> String {
+pub(crate) fn organizer_of(lines: &[String]) -> String {
     let line = lines
         .iter()
         .find(|l| l.starts_with("ORGANIZER"))
