@@ -318,24 +318,25 @@ try {
   check((await page.locator("pre.email-text").innerText()).length > 50, "an email's text is shown");
   await shot("console-outbox-email");
 
-  // 17. A real schedule file from pretalx, imported into a new event through its dry run.
+  // 17. A real schedule file (pretalx, rC3 2020), imported into a new event through its dry run.
   await page.goto(`${base}/admin/events/new`);
-  await page.fill("#f-slug", "democon");
-  await page.fill("#f-title", "DemoCon (imported from pretalx)");
-  await page.fill("#f-starts_on", "2024-01-01");
-  await page.fill("#f-ends_on", "2024-01-03");
+  await page.fill("#f-slug", "rc3-channels");
+  await page.fill("#f-title", "rC3 Channels (imported from pretalx)");
+  await page.fill("#f-starts_on", "2020-12-27");
+  await page.fill("#f-ends_on", "2020-12-30");
   await page.fill("#f-timezone", "Europe/Berlin");
   await submit("form.event-form");
-  await page.goto(`${base}/admin/events/democon/files`);
+  await page.goto(`${base}/admin/events/rc3-channels/files`);
   await audit("files");
-  await page.setInputFiles("#f-schedule", new URL("../fixtures/schedules/pretalx-democon.json", import.meta.url).pathname);
+  // The same bytes as ../shared/schedules/pretalx-rc3.json (tests/fixtures/schedules/README.md).
+  await page.setInputFiles("#f-schedule", new URL("../fixtures/schedules/pretalx-rc3.json", import.meta.url).pathname);
   await submit("form.upload");
   const dry = await page.locator("section.conflict-box").innerText();
   check(/Dry run|Essai/.test(dry), `the dry run is shown: ${dry.slice(0, 200)}`);
   await shot("console-files-dry-run");
   await submit("form.import");
   check(/Imported|Importé/.test(await page.locator("main").innerText()), "the file is imported");
-  await page.goto(`${base}/admin/events/democon/programme`);
+  await page.goto(`${base}/admin/events/rc3-channels/programme`);
   check((await page.locator("aside .side-list li").count()) > 0, "the imported sessions are drafts of the new event");
 
   // 18. The public programme shows the sessions; the dashboard and password pages pass axe too.
