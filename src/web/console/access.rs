@@ -10,7 +10,7 @@ use minijinja::context;
 
 use super::{
     Form, Frame, Problems, SignedIn, as_api_input, console_language, done, ended_session_cookie,
-    render_page, session_cookie, with_cookies, word,
+    query_value, render_page, session_cookie, with_cookies, word,
 };
 use crate::app::accounts::{
     Credentials, FirstAdministrator, PasswordChange, change_password, create_first_administrator,
@@ -20,14 +20,6 @@ use crate::domain::text::UiLanguage;
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
 use crate::http::extract::{ApiPath, ClientAddress};
-
-fn query_value(uri: &Uri, name: &str) -> Option<String> {
-    uri.query().and_then(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-    })
-}
 
 /// Where to go after signing in: only a console path of ours, never another site.
 fn safe_next(next: &str) -> &str {

@@ -10,7 +10,8 @@ use minijinja::{Value, context};
 use serde_json::json;
 
 use super::{
-    EventConsole, Form, Frame, Problems, SignedIn, as_api_input, done, render_page, with_cookies,
+    EventConsole, Form, Frame, Problems, SignedIn, as_api_input, done, done_key, render_page,
+    with_cookies,
 };
 use crate::app::catalogue::events::{
     EventChanges, EventView, NewEvent, create_event, events_organised_by, update_event,
@@ -24,14 +25,6 @@ use crate::domain::zone::{DisplayZone, Zone, ZonePrinting};
 use crate::error::AppResult;
 use crate::http::HttpState;
 use crate::web::ZONE_NAMES;
-
-pub(super) fn done_key(uri: &Uri) -> Option<String> {
-    uri.query().and_then(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .find(|(key, _)| key == "done")
-            .map(|(_, value)| value.into_owned())
-    })
-}
 
 pub async fn events_page(
     State(state): State<HttpState>,

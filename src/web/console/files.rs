@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum_csrf::CsrfToken;
 use minijinja::context;
 
-use super::events::done_key;
+use super::done_key;
 use super::{EventConsole, Form, Frame, Problems, render_page, with_cookies};
 use crate::app::exchange::{ImportReport, import_schedule, read_schedule};
 use crate::error::{AppError, AppResult};

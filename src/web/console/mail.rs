@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum_csrf::CsrfToken;
 use minijinja::context;
 
-use super::events::done_key;
+use super::done_key;
 use super::{EventConsole, Form, Frame, Problems, done, render_page, with_cookies};
 use crate::app::outbox::{email_of_event, emails_of, outbox_of, requeue_dead};
 use crate::domain::vocab::MailStatus;

@@ -461,6 +461,34 @@ impl Problems {
     }
 }
 
+/// The value of `name` in the request's query, if any.
+pub fn query_value(uri: &axum::http::Uri, name: &str) -> Option<String> {
+    uri.query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    })
+}
+
+/// The notice a page shows after a form succeeded (`?done=`).
+pub fn done_key(uri: &axum::http::Uri) -> Option<String> {
+    query_value(uri, "done")
+}
+
+/// Errors about an input that a form names with a prefix (`person_email` for a new person's
+/// `email`), renamed so they stand beside the form's own fields.
+pub fn with_field_prefix(error: AppError, prefix: &str) -> AppError {
+    match error {
+        AppError::Invalid(errors) => AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldError::new(format!("{prefix}{}", e.field), e.reason))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// A word of the console in `lang`.
 pub fn word(lang: UiLanguage, key: &str) -> String {
     console_words(lang)

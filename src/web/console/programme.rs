@@ -14,9 +14,10 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use minijinja::{Value, context};
 use serde_json::json;
 
-use super::events::done_key;
+use super::done_key;
 use super::{
-    EventConsole, Form, Frame, Problems, as_api_input, done, render_page, with_cookies, word,
+    EventConsole, Form, Frame, Problems, as_api_input, done, query_value, render_page,
+    with_cookies, with_field_prefix, word,
 };
 use crate::app::catalogue::participants::{
     NewParticipant, ParticipantChanges, add_new_person_as_participant, add_participant,
@@ -236,11 +237,7 @@ pub async fn programme_page(
     uri: Uri,
     csrf: CsrfToken,
 ) -> AppResult<Response> {
-    let day = uri.query().and_then(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .find(|(key, _)| key == "day")
-            .map(|(_, value)| value.into_owned())
-    });
+    let day = query_value(&uri, "day");
     let response = programme_view(
         &state,
         &console,
@@ -664,7 +661,8 @@ pub async fn add_participant_form(
             if let Some(fields) = person.as_object_mut() {
                 fields.retain(|_, v| !v.is_null());
             }
-            let person = as_api_input::<NewSpeaker>(person).map_err(|e| prefixed(e, "person_"))?;
+            let person =
+                as_api_input::<NewSpeaker>(person).map_err(|e| with_field_prefix(e, "person_"))?;
             let part = as_api_input::<NewParticipant>(part_json(&form, 0))?;
             add_new_person_as_participant(&state, &event, id, person, part).await?;
         } else {
@@ -686,19 +684,6 @@ pub async fn add_participant_form(
         add,
     )
     .await
-}
-
-/// The new person's fields are named `person_…` in the form; so are their errors.
-fn prefixed(error: AppError, prefix: &str) -> AppError {
-    match error {
-        AppError::Invalid(errors) => AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| crate::error::FieldError::new(format!("{prefix}{}", e.field), e.reason))
-                .collect(),
-        ),
-        other => other,
-    }
 }
 
 pub async fn edit_participant_form(

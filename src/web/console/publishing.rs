@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum_csrf::CsrfToken;
 use minijinja::{Value, context};
 
-use super::events::done_key;
+use super::done_key;
 use super::{EventConsole, Form, Frame, Problems, done, render_page, with_cookies};
 use crate::app::publishing::publication::{PublishRequest, preview, publish};
 use crate::app::publishing::versions::{ChangelogQuery, changelog_between, version_summaries};

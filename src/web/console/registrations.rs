@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum_csrf::CsrfToken;
 use minijinja::{Value, context};
 
-use super::events::done_key;
 use super::{EventConsole, Form, Frame, Problems, as_api_input, done, render_page, with_cookies};
+use super::{done_key, query_value};
 use crate::app::registration::attendance::{
     RegistrationSearch, SeatDecision, attendance_report, decide_seat, registration_of_event,
     registrations_csv, search_registrations,
@@ -20,14 +20,6 @@ use crate::app::registration::attendance::{
 use crate::error::AppResult;
 use crate::http::HttpState;
 use crate::http::extract::ApiPath;
-
-fn query_value(uri: &Uri, name: &str) -> Option<String> {
-    uri.query().and_then(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-    })
-}
 
 pub async fn registrations_page(
     State(state): State<HttpState>,
@@ -38,15 +30,6 @@ pub async fn registrations_page(
     let event = &console.event;
     let search_text = query_value(&uri, "q").unwrap_or_default();
     let report = attendance_report(&state, event.id).await?;
-    let found = search_registrations(
-        &state,
-        event.id,
-        &RegistrationSearch {
-            q: Some(search_text.trim().to_owned()).filter(|q| !q.is_empty()),
-            status: None,
-        },
-    )
-    .await?;
     // Waitlists are shown by name: the report gives them as registration ids, in order.
     let everyone = search_registrations(
         &state,
@@ -57,6 +40,22 @@ pub async fn registrations_page(
         },
     )
     .await?;
+    let wanted = search_text.trim();
+    let found = if wanted.is_empty() {
+        None
+    } else {
+        Some(
+            search_registrations(
+                &state,
+                event.id,
+                &RegistrationSearch {
+                    q: Some(wanted.to_owned()),
+                    status: None,
+                },
+            )
+            .await?,
+        )
+    };
     let names: HashMap<i64, &str> = everyone.iter().map(|r| (r.id, r.name.as_str())).collect();
     let sessions: Vec<Value> = report
         .sessions
@@ -74,6 +73,8 @@ pub async fn registrations_page(
         })
         .collect();
     let rows: Vec<Value> = found
+        .as_ref()
+        .unwrap_or(&everyone)
         .iter()
         .map(|r| {
             context! {

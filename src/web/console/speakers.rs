@@ -11,8 +11,11 @@ use axum_csrf::CsrfToken;
 use minijinja::{Value, context};
 use serde_json::json;
 
-use super::events::done_key;
-use super::{EventConsole, Form, Frame, Problems, as_api_input, done, render_page, with_cookies};
+use super::done_key;
+use super::{
+    EventConsole, Form, Frame, Problems, as_api_input, done, render_page, with_cookies,
+    with_field_prefix,
+};
 use crate::app::catalogue::availability::{
     AvailabilityInput, Owner, availability_of, set_availability,
 };
@@ -284,22 +287,9 @@ pub async fn co_organiser_form(
                     "co_organiser_invited",
                 ));
             }
-            Err(error) => Problems::of(prefixed(error))?,
+            Err(error) => Problems::of(with_field_prefix(error, "organiser_"))?,
         }
     };
     let response = board_view(&state, &console, None, &csrf, &problems, None).await?;
     Ok(with_cookies(Some(&console.user), csrf, response))
-}
-
-/// The form's fields are `organiser_name` and `organiser_email`; so are their errors.
-fn prefixed(error: crate::error::AppError) -> crate::error::AppError {
-    match error {
-        crate::error::AppError::Invalid(errors) => crate::error::AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| crate::error::FieldError::new(format!("organiser_{}", e.field), e.reason))
-                .collect(),
-        ),
-        other => other,
-    }
 }
