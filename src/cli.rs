@@ -1,5 +1,5 @@
-//! The organisers' command line: import and export schedules, send what the outbox holds, and
-//! look at it. Each command works on the database named by `DATABASE_URL` through the same code
+//! The organisers' command line: import and export schedules, publish, propose a programme,
+//! send what the outbox holds, and look at it. Each command works on the database named by `DATABASE_URL` through the same code
 //! as the HTTP API, so it may run beside a serving process (which sees its changes: see
 //! `Db::follow_other_processes`).
 
@@ -13,10 +13,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::app::AppState;
 use crate::app::exchange::{ScheduleFormat, export_schedule, import_schedule, read_schedule};
 use crate::app::outbox::{outbox_of, requeue_dead};
+use crate::app::planning::{ApplyProposal, apply_schedule, propose_schedule};
 use crate::app::publishing::publication::PublishRequest;
 use crate::db::queries;
+use crate::domain::planner::{ProposalOptions, ZoneHours};
+use crate::domain::zone::Zone;
 use crate::error::AppError;
 use crate::mail::outbox::{DeliveryReport, deliver_due, due_count};
+use chrono::NaiveTime;
 
 /// Writes the event's schedule to `output`, or to standard output.
 pub async fn export(
@@ -196,6 +200,150 @@ pub async fn retry_dead(state: &AppState, slug: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `America/Toronto=08:00-20:00` (or the zone alone, for 08:00-20:00) as sociable hours; no
+/// zones at all leaves the event's display zones.
+pub fn zone_hours(specs: &[String]) -> anyhow::Result<Option<Vec<ZoneHours>>> {
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    let time = |raw: &str| {
+        NaiveTime::parse_from_str(raw.trim(), "%H:%M")
+            .map_err(|_| anyhow!("'{raw}' is not a time like 08:00"))
+    };
+    specs
+        .iter()
+        .map(|spec| {
+            let (zone, hours) = spec.split_once('=').unwrap_or((spec, "08:00-20:00"));
+            let zone: Zone = zone.parse().map_err(|e| anyhow!("{e}"))?;
+            let (from, to) = hours
+                .split_once('-')
+                .ok_or_else(|| anyhow!("'{hours}' is not hours like 08:00-20:00"))?;
+            Ok(ZoneHours {
+                timezone: zone,
+                from: time(from)?,
+                to: time(to)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// Proposes a programme and prints it (local times in the event's zone, what moves) with its
+/// score beside the current plan's; with `apply`, stages it.
+pub async fn propose(
+    state: &AppState,
+    slug: &str,
+    options: ProposalOptions,
+    apply: bool,
+) -> anyhow::Result<()> {
+    let event = queries::event_by_slug(&state.db.conn, slug)
+        .await
+        .map_err(|e| explain(e.into()))?;
+    let proposal = propose_schedule(state, &event, options)
+        .await
+        .map_err(explain)?;
+    let tz = event.timezone.tz();
+    let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %d %b %H:%M");
+    println!(
+        "proposal for {} ({}), times in {}: {:?} after {} ms",
+        event.title,
+        event.slug,
+        event.timezone.name(),
+        proposal.stats.status,
+        proposal.stats.solve_ms
+    );
+    for s in &proposal.sessions {
+        let was = match (s.moved, s.current_starts_at) {
+            (true, Some(at)) => format!("  (was {})", local(at)),
+            _ => String::new(),
+        };
+        println!(
+            "  {} {}-{}  {:<16} {}{was}",
+            if s.moved { '*' } else { ' ' },
+            local(s.starts_at),
+            s.ends_at.with_timezone(&tz).format("%H:%M"),
+            s.room_name.as_deref().unwrap_or("-"),
+            s.title
+        );
+    }
+    let (new, old) = (&proposal.score, &proposal.compared_to_current.score);
+    println!("score                                   proposal    current");
+    let rows = [
+        (
+            "minutes outside display-zone hours",
+            new.display_zone_minutes_outside,
+            old.display_zone_minutes_outside,
+        ),
+        (
+            "live speaker minutes outside 08-20",
+            new.live_speaker_minutes_outside,
+            old.live_speaker_minutes_outside,
+        ),
+        (
+            "recorded minutes outside 08-20",
+            new.recorded_speaker_minutes_outside,
+            old.recorded_speaker_minutes_outside,
+        ),
+        (
+            "published sessions moved",
+            new.published_sessions_moved,
+            old.published_sessions_moved,
+        ),
+        (
+            "people who would get an update",
+            new.people_updated,
+            old.people_updated,
+        ),
+        ("room changes", new.room_changes, old.room_changes),
+        (
+            "registrants seeing two sessions overlap",
+            new.shared_attendee_overlaps,
+            old.shared_attendee_overlaps,
+        ),
+        (
+            "registrant minutes waiting between",
+            new.shared_attendee_gap_minutes,
+            old.shared_attendee_gap_minutes,
+        ),
+    ];
+    for (name, a, b) in rows {
+        println!("  {name:<38}{a:>8}{b:>11}");
+    }
+    println!(
+        "  {:<38}{:>8}{:>11}",
+        "weighted points", new.weighted_total, old.weighted_total
+    );
+    println!(
+        "  {:<38}{:>8}{:>11}",
+        "hard rules broken",
+        proposal.hard_violations.len(),
+        proposal.compared_to_current.hard_violations.len()
+    );
+    for conflict in &proposal.other_conflicts {
+        println!("  note: {}", conflict.message_en);
+    }
+    if !apply {
+        println!(
+            "{} sessions would move; nothing was changed (--apply stages it)",
+            proposal.compared_to_current.sessions_moved
+        );
+        return Ok(());
+    }
+    let request = ApplyProposal {
+        sessions: proposal.sessions,
+        options: Some(proposal.options),
+    };
+    let applied = apply_schedule(state, &event, request)
+        .await
+        .map_err(explain)?;
+    println!(
+        "{} drafts moved, {} published sessions staged (publish to make them public)",
+        applied.applied.len(),
+        applied.staged.len()
+    );
+    Ok(())
+}
+
 fn bar(length: u64, unit: &str) -> ProgressBar {
     let bar = ProgressBar::new(length);
     if let Ok(style) = ProgressStyle::with_template(&format!(
@@ -223,15 +371,15 @@ fn explain(error: AppError) -> anyhow::Error {
             extra: Some(extra),
             ..
         } => {
-            let listed: Vec<String> = extra["conflicts"]
-                .as_array()
-                .into_iter()
-                .flatten()
+            let listed: Vec<String> = ["conflicts", "conflicting_rules", "hard_violations"]
+                .iter()
+                .flat_map(|key| extra[key].as_array().into_iter().flatten())
                 .map(|c| {
+                    let message = c["message_en"].as_str().or(c["message"].as_str());
                     format!(
                         "  {}  {}",
-                        c["id"].as_str().unwrap_or_default(),
-                        c["message_en"].as_str().unwrap_or_default()
+                        c["id"].as_str().or(c["kind"].as_str()).unwrap_or_default(),
+                        message.unwrap_or_default()
                     )
                 })
                 .collect();

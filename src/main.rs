@@ -67,6 +67,39 @@ enum Command {
         #[command(subcommand)]
         action: OutboxAction,
     },
+    /// The schedule assistant: a proposed programme that keeps every rule.
+    Schedule {
+        #[command(subcommand)]
+        action: ScheduleAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScheduleAction {
+    /// Propose a programme for the event's working copy and print it with its score, as
+    /// `POST …/schedule-proposals` does; nothing changes unless `--apply` is given.
+    Propose {
+        slug: String,
+        /// Sociable hours of a display zone, `America/Toronto=08:00-20:00` (or the zone alone
+        /// for 08:00-20:00); repeatable. Default: the event's display zones, 08:00-20:00.
+        #[arg(long = "zone", value_name = "ZONE[=FROM-TO]")]
+        zones: Vec<String>,
+        /// Minutes between possible starts.
+        #[arg(long, default_value_t = 15)]
+        grid: u32,
+        /// Minutes each person has between two of their sessions (default: the event's rule).
+        #[arg(long)]
+        buffer: Option<u32>,
+        /// Seconds the search may take.
+        #[arg(long, default_value_t = 10)]
+        time_limit: u32,
+        /// Let published sessions move too.
+        #[arg(long)]
+        no_pin: bool,
+        /// Stage the proposal (drafts move, published sessions get a staged change).
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -147,6 +180,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 OutboxAction::Send => convene::cli::send(&state).await.map(|_| ()),
                 OutboxAction::Retry { slug } => convene::cli::retry_dead(&state, &slug).await,
             }
+        }
+        Command::Schedule {
+            action:
+                ScheduleAction::Propose {
+                    slug,
+                    zones,
+                    grid,
+                    buffer,
+                    time_limit,
+                    no_pin,
+                    apply,
+                },
+        } => {
+            let state = app_state(settings, Arc::new(SystemClock)).await?;
+            let options = convene::domain::planner::ProposalOptions {
+                pin_published: !no_pin,
+                zone_hours: convene::cli::zone_hours(&zones)?,
+                grid_minutes: grid,
+                buffer_minutes: buffer,
+                time_limit_seconds: time_limit,
+            };
+            convene::cli::propose(&state, &slug, options, apply).await
         }
         Command::Serve { demo } => {
             let app = Application::build(settings, Arc::new(SystemClock)).await?;

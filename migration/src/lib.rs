@@ -18,6 +18,7 @@ mod m20261202_000012_calendar_replies;
 mod m20261202_000013_reminders_and_digest;
 mod m20261203_000014_answered_by;
 mod m20261203_000015_account_links;
+mod m20261203_000016_day_plan_and_scheduling_rules;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_reminders_and_digest::Migration),
             Box::new(m20261203_000014_answered_by::Migration),
             Box::new(m20261203_000015_account_links::Migration),
+            Box::new(m20261203_000016_day_plan_and_scheduling_rules::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ pub mod inbound;
 pub mod organisations;
 pub mod outbox;
 pub mod participants;
+pub mod planning;
 pub mod programme;
 pub mod registrations;
 pub mod reminders;
@@ -127,6 +128,12 @@ pub fn router(state: &HttpState) -> OpenApiRouter<HttpState> {
         .routes(routes!(speaking::invite))
         .routes(routes!(conflicts::publish))
         .routes(routes!(conflicts::preview_publication))
+        .routes(routes!(
+            planning::get_scheduling_rules,
+            planning::put_scheduling_rules
+        ))
+        .routes(routes!(planning::propose))
+        .routes(routes!(planning::apply))
         .routes(routes!(schedule::import))
         .routes(routes!(versions::list_versions))
         .routes(routes!(versions::get_version))

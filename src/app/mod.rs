@@ -10,7 +10,7 @@
 //! and registrants → `registration/`; speakers answering their slots → `speaking.rs`; what
 //! becomes public and when → `publishing/`; schedule files → `exchange.rs`; who is emailed about
 //! a change → `notification.rs`; calendar replies that come back → `inbound.rs`; reminders before
-//! sessions → `reminders.rs`.
+//! sessions → `reminders.rs`; the schedule assistant's proposals → `planning.rs`.
 
 pub mod accounts;
 pub mod catalogue;
@@ -19,6 +19,7 @@ pub mod feeds;
 pub mod inbound;
 pub mod notification;
 pub mod outbox;
+pub mod planning;
 pub mod programme;
 pub mod publishing;
 pub mod registration;

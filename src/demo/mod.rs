@@ -14,8 +14,10 @@ use crate::app::catalogue::participants::{NewParticipant, insert_participant};
 use crate::app::catalogue::rooms::{NewRoom, insert_room};
 use crate::app::catalogue::sessions::{NewSession, insert_session};
 use crate::app::catalogue::speakers::{NewSpeaker, insert_speaker};
+use crate::app::planning::set_scheduling_rules;
 use crate::db::Db;
 use crate::db::entities::event;
+use crate::domain::planner::{Ordering, SchedulingRules};
 use crate::domain::text::Line;
 use crate::domain::vocab::{Contribution, ParticipantStatus, Role};
 use crate::error::AppError;
@@ -30,6 +32,23 @@ struct Programme {
     rooms: Vec<KeyedRoom>,
     speakers: Vec<KeyedSpeaker>,
     sessions: Vec<DemoSession>,
+    scheduling_rules: DemoRules,
+}
+
+/// The summit's scheduling rules, naming sessions by their keys.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRules {
+    ordering: Vec<DemoOrdering>,
+    last_of_event: Option<String>,
+    buffer_minutes: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoOrdering {
+    before: String,
+    after: String,
 }
 
 /// `{"key": "hall", "room": {...}}`: a local name the sessions below refer to.
@@ -50,6 +69,9 @@ struct KeyedSpeaker {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoSession {
+    /// A local name the scheduling rules refer to.
+    #[serde(default)]
+    key: Option<String>,
     session: NewSession,
     #[serde(default)]
     room: Option<String>,
@@ -107,10 +129,14 @@ async fn load(
             insert_speaker(txn, &event, keyed.speaker, now).await?.id,
         );
     }
+    let mut sessions = HashMap::new();
     for demo in programme.sessions {
         let mut input = demo.session;
         input.room_id = demo.room.map(|key| rooms[&key]);
         let session = insert_session(txn, &event, input, now).await?;
+        if let Some(key) = demo.key {
+            sessions.insert(key, session.id);
+        }
         for participant in demo.participants {
             let input = NewParticipant {
                 speaker_id: speakers[&participant.speaker],
@@ -125,6 +151,21 @@ async fn load(
         // The demo's sessions are loaded as published, line-up and all.
         crate::app::publishing::publication::make_line_up_public(txn, session.id).await?;
     }
+    let rules = programme.scheduling_rules;
+    let rules = SchedulingRules {
+        ordering: rules
+            .ordering
+            .iter()
+            .map(|o| Ordering {
+                before: sessions[&o.before],
+                after: sessions[&o.after],
+            })
+            .collect(),
+        last_of_event: rules.last_of_event.map(|key| sessions[&key]),
+        buffer_minutes: rules.buffer_minutes,
+        ..SchedulingRules::default()
+    };
+    set_scheduling_rules(txn, &event, rules).await?;
     // The printed programme is the first published version.
     crate::app::publishing::versions::record_version(txn, &event, None, &[], now).await?;
     Ok(())

@@ -11,6 +11,7 @@ pub mod conflicts;
 pub mod format;
 pub mod itip;
 pub mod local_time;
+pub mod planner;
 pub mod programme;
 pub mod reminders;
 pub mod schedule;

@@ -7,6 +7,7 @@ use crate::db::columns::to_json;
 use crate::db::entities::user;
 use crate::db::entities::{event, event_organiser};
 use crate::db::queries;
+use crate::domain::planner::{PlanDay, SchedulingRules, day_plan};
 use crate::domain::text::Line;
 use crate::domain::text::Text;
 use crate::domain::text::clean;
@@ -73,6 +74,9 @@ pub struct NewEvent {
     pub onsite_capacity: Option<u32>,
     #[serde(default)]
     pub virtual_capacity: Option<u32>,
+    /// How days are held, for the days that differ from `attendance` (e.g. a rest day).
+    #[serde(default)]
+    pub day_plan: Vec<PlanDay>,
 }
 
 /// Every field optional; `null` clears an optional field.
@@ -104,6 +108,8 @@ pub struct EventChanges {
     #[serde(default, with = "::serde_with::rust::double_option")]
     #[schema(value_type = Option<u32>)]
     pub virtual_capacity: Option<Option<u32>>,
+    /// Replaces the day plan's days; days left out follow `attendance`.
+    pub day_plan: Option<Vec<PlanDay>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -127,6 +133,8 @@ pub struct EventView {
     pub rsvp_attendees: bool,
     pub onsite_capacity: Option<i32>,
     pub virtual_capacity: Option<i32>,
+    /// Every day of the event and how it is held (`virtual`, `on_site`, `hybrid` or `none`).
+    pub day_plan: Vec<PlanDay>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -134,6 +142,7 @@ pub struct EventView {
 impl EventView {
     pub fn from_model(model: event::Model) -> AppResult<Self> {
         Ok(EventView {
+            day_plan: day_plan_of(&model)?,
             kind: model.kind,
             attendance: model.attendance,
             display_zones: stored_json(&model.display_zones, "events.display_zones")?,
@@ -157,6 +166,33 @@ impl EventView {
             updated_at: model.updated_at,
         })
     }
+}
+
+/// Every day of the event and how it is held: the days the organiser set, the others following
+/// the event's attendance.
+pub fn day_plan_of(event: &event::Model) -> AppResult<Vec<PlanDay>> {
+    let given: Vec<PlanDay> = stored_json(&event.day_plan, "events.day_plan")?;
+    // Days left outside after the event's dates changed no longer apply.
+    let given: Vec<PlanDay> = given
+        .into_iter()
+        .filter(|d| (event.starts_on..=event.ends_on).contains(&d.date))
+        .collect();
+    day_plan(event.starts_on, event.ends_on, event.attendance, &given)
+        .map_err(|(_, why)| AppError::Internal(anyhow::anyhow!("stored day plan: {why}")))
+}
+
+/// The day plan's given days as stored, refused by field when a day is outside the event.
+fn checked_day_plan(
+    errors: &mut FieldErrors,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    attendance: AttendanceMode,
+    days: Vec<PlanDay>,
+) -> serde_json::Value {
+    if let Err((index, why)) = day_plan(starts_on, ends_on, attendance, &days) {
+        errors.add(format!("day_plan[{index}].date"), why);
+    }
+    to_json(&days)
 }
 
 /// The checks that involve more than one field, shared by create and update.
@@ -243,6 +279,13 @@ pub async fn insert_event(
     );
     let onsite_capacity = capacity(input.onsite_capacity, "onsite_capacity", &mut errors);
     let virtual_capacity = capacity(input.virtual_capacity, "virtual_capacity", &mut errors);
+    let day_plan = checked_day_plan(
+        &mut errors,
+        input.starts_on,
+        input.ends_on,
+        input.attendance,
+        input.day_plan,
+    );
     errors.into_result()?;
     if event::Entity::find()
         .filter(event::Column::Slug.eq(input.slug.as_str()))
@@ -277,6 +320,8 @@ pub async fn insert_event(
         rsvp_attendees: Set(input.rsvp_attendees),
         onsite_capacity: Set(onsite_capacity),
         virtual_capacity: Set(virtual_capacity),
+        day_plan: Set(day_plan),
+        scheduling_rules: Set(to_json(&SchedulingRules::default())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -325,6 +370,15 @@ pub async fn update_event(
     let virtual_capacity = changes
         .virtual_capacity
         .map(|c| capacity(c, "virtual_capacity", &mut errors));
+    let day_plan = changes.day_plan.map(|days| {
+        checked_day_plan(
+            &mut errors,
+            starts_on,
+            ends_on,
+            changes.attendance.unwrap_or(current.attendance),
+            days,
+        )
+    });
     errors.into_result()?;
 
     let mut active: event::ActiveModel = current.into();
@@ -366,6 +420,9 @@ pub async fn update_event(
     }
     if let Some(capacity) = virtual_capacity {
         active.virtual_capacity = Set(capacity);
+    }
+    if let Some(days) = day_plan {
+        active.day_plan = Set(days);
     }
     active.starts_on = Set(starts_on);
     active.ends_on = Set(ends_on);

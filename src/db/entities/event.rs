@@ -34,6 +34,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// `[{minutes_before}]`: when attendees are reminded of each session they hold a seat in.
     pub reminder_rules: Json,
+    /// The days the organiser set in the day plan; the others follow `attendance`.
+    pub day_plan: Json,
+    pub scheduling_rules: Json,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
