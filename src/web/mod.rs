@@ -140,6 +140,10 @@ static PAGES: LazyLock<Result<Environment<'static>, minijinja::Error>> = LazyLoc
             "console/publish.html",
             include_str!("../../templates/console/publish.html"),
         ),
+        (
+            "console/assistant.html",
+            include_str!("../../templates/console/assistant.html"),
+        ),
     ] {
         env.add_template(name, source)?;
     }

@@ -8,7 +8,10 @@
 //   node console.mjs answers <base-url> <speak-path> <artefact-dir>
 //     (meanwhile the test received the invitations by SMTP and sent a calendar decline)
 //     a speaker confirms through the emailed link, the board shows both answers, public
-//     registrations and a seat given by hand, the sent mail, a schedule file imported.
+//     registrations and a seat given by hand, the sent mail, a schedule file imported;
+//   node console.mjs assistant <base-url> <email>:<password> <artefact-dir>
+//     on the Izmir demo: the schedule assistant's rules, an impossible set explained, a proposal
+//     beside the current plan, applied.
 // Every console page is checked by axe-core (no serious or critical violation) and must be valid
 // HTML and log no console error. Prints how many page visits and form submissions it took.
 import { readFileSync } from "node:fs";
@@ -254,7 +257,7 @@ try {
   await shot("console-speakers");
   await page.goto(`${base}/admin/events/sfax-2019/outbox`);
   await audit("outbox");
- } else {
+ } else if (phase === "answers") {
   // 11. Back the next day: sign in again.
   await page.goto(`${base}/admin`);
   check(page.url().includes("/admin/login"), "a new browser signs in first");
@@ -356,6 +359,52 @@ try {
   check(page.url().includes("/admin/login"), `after sign-out: ${page.url()}`);
   await page.goto(`${base}/admin/events/sfax-2019/programme`);
   check(page.url().includes("/admin/login"), "signed out: the console sends to the sign-in page");
+ } else if (phase === "assistant") {
+  // The schedule assistant on the Izmir demo: rules set in the console, an impossible set of
+  // rules explained, then a proposal beside the current plan, applied as staged changes.
+  const event = "/admin/events/izmir-2021";
+  const [email, password] = [pathArgument.slice(0, pathArgument.indexOf(":")), pathArgument.slice(pathArgument.indexOf(":") + 1)];
+  await page.goto(`${base}/admin/login`);
+  await page.fill("#f-email", email);
+  await page.fill("#f-password", password);
+  await submit("main form");
+  await page.goto(`${base}${event}/programme`);
+  await page.click(`a[href='${event}/assistant']`);
+  await page.waitForLoadState("load");
+  check(new URL(page.url()).pathname === `${event}/assistant`, `the programme links to the assistant: ${page.url()}`);
+  await audit("assistant");
+  const days = await page.locator("select[name=day_attendance]").evaluateAll((s) => s.map((x) => x.value));
+  check(days.join(",") === "virtual,virtual,none,on_site", `the demo's day plan: ${days}`);
+  const rows = page.locator("table.rules tbody tr");
+  // The recital made last of the event, while it must come before the plenary: impossible.
+  await rows.filter({ hasText: "Récital" }).locator("input[name=last_of_event]").check();
+  await submit("form[action$='/assistant/rules']");
+  check((await page.locator(".notice.done").innerText()).includes("règles sont enregistrés"), "the rules are saved");
+  await submit(`form[action='${event}/assistant']`);
+  const impossible = await page.locator("#impossible li").allInnerTexts();
+  check(impossible.some((m) => m.includes("clôt l'événement")) && impossible.some((m) => m.includes("se termine avant")), `the conflicting rules are named: ${impossible.join(" | ")}`);
+  await shot("console-assistant-impossible");
+  // The closing panel closes the event again; published sessions may move.
+  await rows.filter({ hasText: "Cérémonie de clôture" }).locator("input[name=last_of_event]").check();
+  await submit("form[action$='/assistant/rules']");
+  await page.locator("input[name=pin_published]").uncheck();
+  await submit(`form[action='${event}/assistant']`);
+  const proposed = page.locator("table.side-by-side tbody tr");
+  check((await proposed.count()) === 8, `every session is in the proposal: ${await proposed.count()}`);
+  const moved = await page.locator("table.side-by-side tr.moved th").allInnerTexts();
+  check(moved.length >= 1, "the proposal marks what would move");
+  check((await page.locator("section.proposal [role=status]").innerText()).includes("prouvé"), "the proposal is proven best");
+  const outside = await page.locator("table.scores tbody tr").first().locator("td").allInnerTexts();
+  check(outside[0] === "0", `no minute outside the display zones' hours: ${outside}`);
+  await audit("assistant proposal");
+  await shot("console-assistant-proposal");
+  await submit("form.apply");
+  check(new URL(page.url()).pathname === `${event}/programme`, `after applying: ${page.url()}`);
+  check((await page.locator(".notice.done").innerText()).includes("proposition est appliquée"), "the proposal is applied");
+  await page.goto(`${base}${event}/programme?day=2021-12-08`);
+  const pending = await page.locator("text=modifications non publiées").count();
+  check(pending >= 1, "the moved published sessions wait for the next publication");
+  console.log(`moved: ${moved.join(" | ")}`);
  }
 } catch (error) {
   problems.push(`scenario stopped: ${error.stack ?? error}`);

@@ -220,3 +220,40 @@ async fn console_from_first_run_to_a_published_sfax_programme_in_chromium() {
     }
     println!("{built}{answered}");
 }
+
+#[tokio::test]
+#[ignore = "needs Chromium and Node.js; run by .ci/run with --ignored"]
+async fn the_schedule_assistant_on_the_izmir_demo_in_chromium() {
+    assert!(
+        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
+        "Chromium is not installed: apt-get install chromium (or set CHROMIUM)"
+    );
+    let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artefacts");
+    std::fs::create_dir_all(&artefacts).expect("artefact folder");
+    let app = spawn_demo().await;
+    let login = format!("{ADMIN_EMAIL}:{ADMIN_PASSWORD}");
+    let printed = run_console_phase("assistant", &app.address, &login, &artefacts).await;
+    // What the browser applied is staged: the API's working copy has moved, the public not.
+    let sessions = success(
+        app.get_as(&app.admin_token, "/api/v1/events/izmir-2021/sessions")
+            .await,
+    )
+    .await;
+    let pending = sessions["items"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["unpublished_changes"] == true)
+        .count();
+    assert!(pending >= 1, "{printed}");
+    for shot in [
+        "console-assistant-impossible-desktop.png",
+        "console-assistant-proposal-desktop.png",
+        "console-assistant-proposal-phone.png",
+    ] {
+        let size = std::fs::metadata(artefacts.join(shot))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 10_000, "screenshot {shot} missing or empty");
+    }
+}

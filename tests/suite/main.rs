@@ -15,6 +15,7 @@ mod foundation;
 mod integrity;
 mod invitations;
 mod pages;
+mod planning;
 mod public_reads;
 mod reminders;
 mod replies;

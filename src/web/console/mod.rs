@@ -9,6 +9,7 @@
 //! token (axum_csrf, as the public forms).
 
 mod access;
+mod assistant;
 mod events;
 mod files;
 mod mail;
@@ -154,6 +155,18 @@ pub fn router() -> Router<HttpState> {
         .route(
             "/admin/events/{slug}/files/import",
             post(files::import_form),
+        )
+        .route(
+            "/admin/events/{slug}/assistant",
+            get(assistant::assistant_page).post(assistant::propose_form),
+        )
+        .route(
+            "/admin/events/{slug}/assistant/apply",
+            post(assistant::apply_form),
+        )
+        .route(
+            "/admin/events/{slug}/assistant/rules",
+            post(assistant::rules_form),
         )
         .route("/admin/events/{slug}/outbox", get(mail::outbox_page))
         .route("/admin/events/{slug}/outbox/retry", post(mail::retry_form))
