@@ -401,8 +401,11 @@ try {
   await submit("form.apply");
   check(new URL(page.url()).pathname === `${event}/programme`, `after applying: ${page.url()}`);
   check((await page.locator(".notice.done").innerText()).includes("proposition est appliquée"), "the proposal is applied");
-  await page.goto(`${base}${event}/programme?day=2021-12-08`);
-  const pending = await page.locator("text=modifications non publiées").count();
+  let pending = 0;
+  for (const day of ["2021-12-07", "2021-12-08", "2021-12-10"]) {
+    await page.goto(`${base}${event}/programme?day=${day}`);
+    pending += await page.locator("text=modifications non publiées").count();
+  }
   check(pending >= 1, "the moved published sessions wait for the next publication");
   console.log(`moved: ${moved.join(" | ")}`);
  }

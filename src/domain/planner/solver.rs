@@ -20,6 +20,7 @@ use pumpkin_core::branching::branchers::warm_start::WarmStart;
 use pumpkin_core::optimisation::OptimisationDirection;
 use pumpkin_core::optimisation::linear_sat_unsat::LinearSatUnsat;
 use pumpkin_core::predicate;
+use pumpkin_core::proof::ConstraintTag;
 use pumpkin_core::results::{
     OptimisationResult, ProblemSolution, SatisfactionResult, SolutionReference,
 };
@@ -202,8 +203,7 @@ impl<'a> Input<'a> {
 /// A built model and the variables read back from its solutions.
 struct Model {
     solver: Solver,
-    /// Each session's start, as its rank among its starts from cheapest to dearest.
-    ranks: Vec<DomainId>,
+    tag: ConstraintTag,
     starts: Vec<DomainId>,
     lanes: Vec<DomainId>,
     display: DomainId,
@@ -225,18 +225,13 @@ fn points(value: u32) -> i32 {
 }
 
 /// The model with the rules `holds` keeps; `None` when some session has nowhere to go.
-fn build(
-    input: &Input,
-    holds: &dyn Fn(&RuleRef) -> bool,
-    display_cap: Option<i32>,
-) -> Option<Model> {
+fn build(input: &Input, holds: &dyn Fn(&RuleRef) -> bool) -> Option<Model> {
     let problem = input.problem;
     let mut solver = Solver::default();
     let tag = solver.new_constraint_tag();
     let n = problem.sessions.len();
     let allowed = |breaks: &[RuleRef]| breaks.iter().all(|r| !holds(r));
     let (mut starts, mut lanes, mut days) = (Vec::new(), Vec::new(), Vec::new());
-    let mut ranks = Vec::new();
     let mut display_terms = Vec::new();
     let mut weighted_terms = Vec::new();
     let (mut display_floor, mut display_ceiling) = (0i32, 0i32);
@@ -264,17 +259,13 @@ fn build(
         let (tlo, thi) = bounds(times.iter().map(|o| points(o.points)));
         let display = solver.new_bounded_integer(dlo, dhi);
         let timed = solver.new_bounded_integer(tlo, thi);
-        let rank_count = i32::try_from(times.len()).unwrap_or(i32::MAX);
-        let rank = solver.new_bounded_integer(0, rank_count - 1);
         let table = times
             .iter()
-            .zip(0..)
-            .map(|(o, r)| vec![r, o.minute, o.day, points(o.display), points(o.points)])
+            .map(|o| vec![o.minute, o.day, points(o.display), points(o.points)])
             .collect();
         solver
-            .add_constraint(cons::table([rank, start, day, display, timed], table, tag))
+            .add_constraint(cons::table([start, day, display, timed], table, tag))
             .post();
-        ranks.push(rank);
         display_floor += dlo;
         display_ceiling += dhi;
         weighted_floor += tlo;
@@ -519,11 +510,6 @@ fn build(
     solver
         .add_constraint(cons::equals(display_terms, 0, tag))
         .post();
-    if let Some(cap) = display_cap {
-        solver
-            .add_constraint(cons::less_than_or_equals(vec![display.scaled(1)], cap, tag))
-            .post();
-    }
     let weighted = solver.new_bounded_integer(weighted_floor, weighted_ceiling);
     weighted_terms.push(weighted.scaled(-1));
     solver
@@ -531,7 +517,7 @@ fn build(
         .post();
     Some(Model {
         solver,
-        ranks,
+        tag,
         starts,
         lanes,
         display,
@@ -543,11 +529,11 @@ fn build(
 }
 
 impl Model {
-    /// Until the first plan, each session is tried where `hint` puts it (rank, then lane: a
+    /// Until the first plan, each session is tried where `hint` puts it (start, then lane: a
     /// warm start); everything else, and all search after that plan, is Pumpkin's adaptive
     /// search.
     fn brancher(&self, hint: &[i32]) -> DynamicBrancher {
-        let variables: Vec<DomainId> = self.ranks.iter().chain(&self.lanes).copied().collect();
+        let variables: Vec<DomainId> = self.starts.iter().chain(&self.lanes).copied().collect();
         let values: Vec<i32> = hint
             .iter()
             .copied()
@@ -568,7 +554,7 @@ fn bounds(values: impl Iterator<Item = i32>) -> (i32, i32) {
 /// What one optimisation run found.
 struct Run {
     placements: Option<Vec<Placement>>,
-    /// The plan as ranks then lanes, to warm-start the next search.
+    /// The plan as starts then lanes, to warm-start the next search.
     values: Vec<i32>,
     objective: i32,
     proven: bool,
@@ -658,7 +644,7 @@ fn minimise(
         })
         .collect();
     let values = model
-        .ranks
+        .starts
         .iter()
         .chain(&model.lanes)
         .map(|v| solution.get_integer_value(*v))
@@ -673,7 +659,7 @@ fn minimise(
     }
 }
 
-/// A first guess to warm-start the search from (ranks then lanes): sessions with the fewest
+/// A first guess to warm-start the search from (starts then lanes): sessions with the fewest
 /// starts first, each at its cheapest start and room where nobody and no room is taken yet.
 /// Ordering rules are left to the solver; where the guess breaks one, the solver departs from it.
 fn greedy(input: &Input) -> Vec<i32> {
@@ -692,7 +678,7 @@ fn greedy(input: &Input) -> Vec<i32> {
     let free = |busy: Option<&Vec<(i32, i32)>>, from: i32, to: i32| {
         busy.is_none_or(|b| b.iter().all(|&(s, e)| to <= s || e <= from))
     };
-    let (mut ranks, mut lanes) = (vec![0; n], vec![0; n]);
+    let (mut starts, mut lanes) = (vec![0; n], vec![0; n]);
     for i in order {
         let session = &problem.sessions[i];
         let length = input.minutes(i);
@@ -704,7 +690,7 @@ fn greedy(input: &Input) -> Vec<i32> {
             .collect();
         let mut rooms: Vec<&LaneOption> = input.lanes[i].iter().collect();
         rooms.sort_by_key(|o| o.points);
-        let choice = input.starts[i].iter().enumerate().find_map(|(rank, time)| {
+        let choice = input.starts[i].iter().find_map(|time| {
             let (from, to) = (time.minute, time.minute + length);
             let people_free = live
                 .iter()
@@ -721,10 +707,10 @@ fn greedy(input: &Input) -> Vec<i32> {
                                 .room_id
                                 .is_none_or(|id| room_free(problem, i, id, time.at)))
                 })
-                .map(|room| (rank, room.lane, from, to))
+                .map(|room| (time.minute, room.lane, from, to))
         });
-        if let Some((rank, lane, from, to)) = choice {
-            ranks[i] = i32::try_from(rank).unwrap_or(0);
+        if let Some((minute, lane, from, to)) = choice {
+            starts[i] = minute;
             lanes[i] = lane;
             for p in &live {
                 person_busy.entry(*p).or_default().push((from, to));
@@ -733,10 +719,11 @@ fn greedy(input: &Input) -> Vec<i32> {
                 lane_busy.entry(lane).or_default().push((from, to));
             }
         } else {
+            starts[i] = input.starts[i].first().map_or(0, |o| o.minute);
             lanes[i] = rooms.first().map_or(0, |o| o.lane);
         }
     }
-    ranks.into_iter().chain(lanes).collect()
+    starts.into_iter().chain(lanes).collect()
 }
 
 fn millis(d: Duration) -> u64 {
@@ -759,7 +746,7 @@ pub fn propose(problem: &Problem, options: &ProposalOptions) -> Outcome {
         candidates: 0,
     };
     let every_rule = |_: &RuleRef| true;
-    let Some(mut first) = build(&input, &every_rule, None) else {
+    let Some(mut first) = build(&input, &every_rule) else {
         return explain(problem, options, clock, limit, stats);
     };
     stats.candidates = first.options;
@@ -788,27 +775,30 @@ pub fn propose(problem: &Problem, options: &ProposalOptions) -> Outcome {
     } else {
         display_floor.max(0) as u32
     };
-    // Second: the fewest weighted points among plans as good for the display zones.
-    let (placements, weighted_proven, weighted_best, weighted_floor) =
-        match build(&input, &every_rule, Some(shown.objective)) {
-            Some(mut second) => {
-                let floor = second
-                    .weighted_floor
-                    .max(second.solver.lower_bound(&second.weighted));
-                let run = minimise(
-                    &input,
-                    &mut second,
-                    true,
-                    (clock, limit, limit),
-                    &shown.values,
-                );
-                match run.placements {
-                    Some(plan) => (plan, run.proven, run.objective, floor),
-                    None => (shown_plan, false, i32::MAX, floor),
-                }
-            }
-            None => (shown_plan, false, i32::MAX, 0),
-        };
+    // Second, on the same solver (its learned clauses kept): the fewest weighted points among
+    // plans as good for the display zones.
+    first
+        .solver
+        .add_constraint(cons::less_than_or_equals(
+            vec![first.display.scaled(1)],
+            shown.objective,
+            first.tag,
+        ))
+        .post();
+    let weighted_floor = first
+        .weighted_floor
+        .max(first.solver.lower_bound(&first.weighted));
+    let run = minimise(
+        &input,
+        &mut first,
+        true,
+        (clock, limit, limit),
+        &shown.values,
+    );
+    let (placements, weighted_proven, weighted_best) = match run.placements {
+        Some(plan) => (plan, run.proven, run.objective),
+        None => (shown_plan, false, i32::MAX),
+    };
     let proven = shown.proven && weighted_proven;
     let weighted_floor = if weighted_proven {
         weighted_best
@@ -865,7 +855,7 @@ fn explain(
         }
         kept.remove(&rule);
         let holds = |r: &RuleRef| kept.contains(r);
-        let still_impossible = match build(&input, &holds, None) {
+        let still_impossible = match build(&input, &holds) {
             None => true,
             Some(mut model) => {
                 let mut brancher = model.brancher(&[]);

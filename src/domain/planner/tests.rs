@@ -457,3 +457,41 @@ fn options_and_rules_refuse_bad_values_by_field() {
     let json = r#"{"timezone": "America/Toronto", "from": "8h", "to": "20:00"}"#;
     assert!(serde_json::from_str::<ZoneHours>(json).is_err());
 }
+
+#[test]
+fn fixed_sessions_stay_and_a_first_of_the_day_opens_it() {
+    let mut problem = izmir();
+    for s in &mut problem.sessions {
+        s.current.starts_at = at("2021-12-09T00:00:00Z");
+    }
+    // The second dialogue opens its day; Atelier 3 is fixed, even on the rest day's slot.
+    problem.sessions[4].current.starts_at = at("2021-12-08T16:15:00Z");
+    problem.rules.first_of_day = vec![2];
+    problem.rules.fixed_sessions = vec![5];
+    let options = montreal_and_paris();
+    let (plan, _, _) = plan_of(propose(&problem, &options));
+    assert_eq!(evaluate(&problem, &options, &plan).0, vec![]);
+    assert_eq!(plan[4], problem.sessions[4].current);
+    let day_of_second = local_date(&problem, plan[1]);
+    for (i, p) in plan.iter().enumerate() {
+        if i != 1 && local_date(&problem, *p) == day_of_second {
+            assert!(
+                plan[1].starts_at <= p.starts_at,
+                "session {} starts before the opener",
+                i + 1
+            );
+        }
+    }
+    // Breaking the opener is reported by name.
+    let mut broken = plan.clone();
+    broken[1].starts_at = plan[0].starts_at + Duration::minutes(5);
+    let rules: Vec<RuleRef> = evaluate(&problem, &options, &broken)
+        .0
+        .into_iter()
+        .map(|v| v.rule)
+        .collect();
+    assert!(
+        rules.contains(&RuleRef::FirstOfDay { session_id: 2 }),
+        "{rules:?}"
+    );
+}
