@@ -220,8 +220,13 @@ fn distinct(values: impl Iterator<Item = i32>) -> Vec<i32> {
     values
 }
 
+/// The most points one option may cost, and the most registrants a pair is weighed by: with
+/// at most 500 sessions and 200 pairs, every sum the solver forms stays far inside i32.
+const MAX_OPTION_POINTS: u32 = 1_000_000;
+const MAX_PAIR_ATTENDEES: u32 = 1_000;
+
 fn points(value: u32) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX / 4)
+    i32::try_from(value.min(MAX_OPTION_POINTS)).unwrap_or(0)
 }
 
 /// The model with the rules `holds` keeps; `None` when some session has nowhere to go.
@@ -449,7 +454,7 @@ fn build(input: &Input, holds: &dyn Fn(&RuleRef) -> bool) -> Option<Model> {
     }
     for pair in problem.shared.iter().take(PAIRS_CONSIDERED) {
         let (a, b) = (pair.a, pair.b);
-        let attendees = i32::try_from(pair.attendees).unwrap_or(i32::MAX / 4);
+        let attendees = i32::try_from(pair.attendees.min(MAX_PAIR_ATTENDEES)).unwrap_or(0);
         let a_first = solver.new_literal();
         let b_first = solver.new_literal();
         let overlap = solver.new_bounded_integer(0, 1);
