@@ -16,11 +16,10 @@ use crate::app::outbox::{outbox_of, requeue_dead};
 use crate::app::planning::{ApplyProposal, apply_schedule, propose_schedule};
 use crate::app::publishing::publication::PublishRequest;
 use crate::db::queries;
-use crate::domain::planner::{ProposalOptions, ZoneHours};
+use crate::domain::planner::{ProposalOptions, ZoneHours, hour_minute};
 use crate::domain::zone::Zone;
 use crate::error::AppError;
 use crate::mail::outbox::{DeliveryReport, deliver_due, due_count};
-use chrono::NaiveTime;
 
 /// Writes the event's schedule to `output`, or to standard output.
 pub async fn export(
@@ -206,10 +205,7 @@ pub fn zone_hours(specs: &[String]) -> anyhow::Result<Option<Vec<ZoneHours>>> {
     if specs.is_empty() {
         return Ok(None);
     }
-    let time = |raw: &str| {
-        NaiveTime::parse_from_str(raw.trim(), "%H:%M")
-            .map_err(|_| anyhow!("'{raw}' is not a time like 08:00"))
-    };
+    let time = |raw: &str| hour_minute(raw).map_err(|why| anyhow!(why));
     specs
         .iter()
         .map(|spec| {

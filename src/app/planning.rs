@@ -20,7 +20,7 @@ use crate::domain::local_time::TimeInput;
 use crate::domain::planner::{
     self, ConflictingRule, Outcome, Part, Placement, PlanPerson, PlanRoom, PlanSession, Problem,
     ProposalOptions, SchedulingRules, Score, SearchStatus, Shared, SolveStats, Violation, evaluate,
-    zone_hours_of,
+    sociable_hours, zone_hours_of,
 };
 use crate::domain::vocab::{ParticipantStatus, SeatStatus, SessionStatus};
 use crate::domain::zone::{DisplayZone, Zone};
@@ -68,6 +68,32 @@ pub async fn set_scheduling_rules(
     active.scheduling_rules = Set(to_json(&rules));
     active.update(db).await?;
     Ok(rules)
+}
+
+/// The event's display zones, each once.
+fn display_zones_of(event: &event::Model) -> AppResult<Vec<Zone>> {
+    let display_zones: Vec<DisplayZone> =
+        stored_json(&event.display_zones, "events.display_zones")?;
+    let mut zones: Vec<Zone> = Vec::new();
+    for zone in display_zones.iter().map(|z| z.timezone) {
+        if !zones.contains(&zone) {
+            zones.push(zone);
+        }
+    }
+    Ok(zones)
+}
+
+/// The options a proposal starts from: the event's display zones at 08:00-20:00.
+pub fn default_options(event: &event::Model) -> AppResult<ProposalOptions> {
+    Ok(ProposalOptions {
+        zone_hours: Some(
+            display_zones_of(event)?
+                .into_iter()
+                .map(sociable_hours)
+                .collect(),
+        ),
+        ..ProposalOptions::default()
+    })
 }
 
 /// The facts for the solver, and the working copies they came from (same order).
@@ -205,14 +231,7 @@ async fn load(db: &impl ConnectionTrait, event: &event::Model) -> AppResult<Load
             parts: parts.remove(&s.id).unwrap_or_default(),
         })
         .collect();
-    let display_zones: Vec<DisplayZone> =
-        stored_json(&event.display_zones, "events.display_zones")?;
-    let mut zones: Vec<Zone> = Vec::new();
-    for zone in display_zones.iter().map(|z| z.timezone) {
-        if !zones.contains(&zone) {
-            zones.push(zone);
-        }
-    }
+    let zones = display_zones_of(event)?;
     Ok(Loaded {
         problem: Problem {
             zone: event.timezone,

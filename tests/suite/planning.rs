@@ -54,6 +54,19 @@ fn id_of(sessions: &[(i64, String)], title_start: &str) -> i64 {
         .0
 }
 
+/// A proposal the organiser asks for, which must succeed.
+async fn propose(app: &TestApp, options: Value) -> Value {
+    success(
+        app.post_json(
+            &format!("{EVENT}/schedule-proposals"),
+            Some(app.admin_token.as_str()),
+            options,
+        )
+        .await,
+    )
+    .await
+}
+
 fn proposed(proposal: &Value, id: i64) -> &Value {
     proposal["sessions"]
         .as_array()
@@ -119,15 +132,7 @@ async fn the_izmir_summit_replanned_from_scratch_keeps_every_rule_inside_montrea
         )
         .await;
     }
-    let proposal = success(
-        app.post_json(
-            &format!("{EVENT}/schedule-proposals"),
-            token,
-            montreal_and_paris(false),
-        )
-        .await,
-    )
-    .await;
+    let proposal = propose(&app, montreal_and_paris(false)).await;
     assert_eq!(proposal["hard_violations"], json!([]), "{proposal}");
     assert_eq!(proposal["score"]["display_zone_minutes_outside"], 0);
     assert_eq!(proposal["status"], "optimal");
@@ -181,15 +186,7 @@ async fn the_izmir_summit_replanned_from_scratch_keeps_every_rule_inside_montrea
     )
     .await;
     assert_eq!(applied["staged"].as_array().unwrap().len(), sessions.len());
-    let again = success(
-        app.post_json(
-            &format!("{EVENT}/schedule-proposals"),
-            token,
-            montreal_and_paris(false),
-        )
-        .await,
-    )
-    .await;
+    let again = propose(&app, montreal_and_paris(false)).await;
     assert_eq!(again["compared_to_current"]["hard_violations"], json!([]));
     let public = success(app.get(&format!("{EVENT}/programme")).await).await;
     assert!(
@@ -242,15 +239,7 @@ async fn a_published_programme_with_a_new_session_and_a_changed_availability_mov
         .await;
     let added = added["id"].as_i64().unwrap();
 
-    let proposal = success(
-        app.post_json(
-            &format!("{EVENT}/schedule-proposals"),
-            token,
-            montreal_and_paris(true),
-        )
-        .await,
-    )
-    .await;
+    let proposal = propose(&app, montreal_and_paris(true)).await;
     assert_eq!(proposal["hard_violations"], json!([]), "{proposal}");
     assert_eq!(proposal["score"]["display_zone_minutes_outside"], 0);
     assert_eq!(proposal["released"], json!([atelier_1]));
@@ -410,15 +399,7 @@ async fn rules_that_cannot_all_hold_are_named_and_bad_input_is_refused_by_field(
             .await,
     )
     .await;
-    let proposal = success(
-        app.post_json(
-            &format!("{EVENT}/schedule-proposals"),
-            token,
-            montreal_and_paris(false),
-        )
-        .await,
-    )
-    .await;
+    let proposal = propose(&app, montreal_and_paris(false)).await;
     let mut stale = proposal.clone();
     let first = stale["sessions"][0]["session_id"].clone();
     stale["sessions"][0]["ends_at"] = json!("2030-01-01T00:00:00Z");

@@ -191,6 +191,12 @@ pub struct ZoneHours {
     pub to: NaiveTime,
 }
 
+/// A wall-clock time as organisers type it, `08:00`; the reason in words when it is not one.
+pub fn hour_minute(raw: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(raw.trim(), "%H:%M")
+        .map_err(|_| format!("'{raw}' is not a time like 08:00"))
+}
+
 mod hour_minute {
     use chrono::NaiveTime;
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
@@ -200,9 +206,7 @@ mod hour_minute {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
-        let raw = String::deserialize(d)?;
-        NaiveTime::parse_from_str(raw.trim(), "%H:%M")
-            .map_err(|_| D::Error::custom(format!("'{raw}' is not a time like 08:00")))
+        super::hour_minute(&String::deserialize(d)?).map_err(D::Error::custom)
     }
 }
 
@@ -503,6 +507,24 @@ pub fn local_instant(tz: Tz, day: NaiveDate, time: NaiveTime) -> Option<DateTime
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The zones' hours a session is judged by: every display zone for a session followed from
+/// afar (virtual, hybrid); for an on-site one only the event's zone, at 08:00-20:00 unless
+/// `hours` sets it.
+pub fn judged_hours(
+    problem: &Problem,
+    hours: &[ZoneHours],
+    session: &PlanSession,
+) -> Vec<ZoneHours> {
+    if session.attendance != AttendanceMode::OnSite {
+        return hours.to_vec();
+    }
+    let home = hours.iter().find(|z| z.timezone == problem.zone);
+    vec![
+        home.copied()
+            .unwrap_or_else(|| sociable_hours(problem.zone)),
+    ]
+}
+
 /// What one session's placement costs on its own, judged as the plan's display zones and the
 /// session's speakers see it. Sessions followed from afar (virtual, hybrid) are judged in every
 /// display zone; on-site ones only where they happen, in the event's zone.
@@ -512,20 +534,10 @@ pub fn unary_cost(
     session: &PlanSession,
     placement: Placement,
 ) -> UnaryCost {
-    let followed_from_afar = session.attendance != AttendanceMode::OnSite;
-    let mut display = 0;
-    for zone in hours {
-        if followed_from_afar || zone.timezone == problem.zone {
-            display += minutes_outside(zone, placement.starts_at, session.minutes);
-        }
-    }
-    if !followed_from_afar && !hours.iter().any(|z| z.timezone == problem.zone) {
-        display += minutes_outside(
-            &sociable_hours(problem.zone),
-            placement.starts_at,
-            session.minutes,
-        );
-    }
+    let display = judged_hours(problem, hours, session)
+        .iter()
+        .map(|zone| minutes_outside(zone, placement.starts_at, session.minutes))
+        .sum();
     let (mut live, mut recorded) = (0, 0);
     for part in &session.parts {
         let remote = session.attendance == AttendanceMode::Virtual
@@ -616,9 +628,18 @@ pub fn evaluate(
             });
         }
         let cost = unary_cost(problem, &hours, session, *placement);
-        for (zone, slot) in hours.iter().zip(score.display_zones.iter_mut()) {
-            if session.attendance != AttendanceMode::OnSite || zone.timezone == problem.zone {
-                slot.minutes_outside += minutes_outside(zone, placement.starts_at, session.minutes);
+        for zone in judged_hours(problem, &hours, session) {
+            let minutes = minutes_outside(&zone, placement.starts_at, session.minutes);
+            match score
+                .display_zones
+                .iter_mut()
+                .find(|z| z.timezone == zone.timezone)
+            {
+                Some(slot) => slot.minutes_outside += minutes,
+                None => score.display_zones.push(ZoneMinutes {
+                    timezone: zone.timezone,
+                    minutes_outside: minutes,
+                }),
             }
         }
         score.display_zone_minutes_outside += cost.display;
@@ -630,19 +651,8 @@ pub fn evaluate(
         score.weighted_total += u64::from(cost.weighted());
     }
     // No person in two places, with the buffer between their sessions.
-    let mut sessions_of: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, session) in problem.sessions.iter().enumerate() {
-        for part in session.parts.iter().filter(|p| !p.is_recorded()) {
-            let list = sessions_of.entry(part.person).or_default();
-            if !list.contains(&i) {
-                list.push(i);
-            }
-        }
-    }
-    let mut people: Vec<_> = sessions_of.into_iter().collect();
-    people.sort_by_key(|(p, _)| *p);
     let pad = Duration::minutes(i64::from(buffer));
-    for (person, list) in people {
+    for (person, list) in busy_people(problem) {
         for (k, &a) in list.iter().enumerate() {
             for &b in &list[k + 1..] {
                 if plan[a].starts_at < ends(b) + pad && plan[b].starts_at < ends(a) + pad {
@@ -695,6 +705,26 @@ pub fn evaluate(
         }
     }
     (violations, score)
+}
+
+/// Each person taking part live in two sessions or more, with those sessions (by index), in
+/// person order.
+pub(crate) fn busy_people(problem: &Problem) -> Vec<(usize, Vec<usize>)> {
+    let mut sessions_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, session) in problem.sessions.iter().enumerate() {
+        for part in session.parts.iter().filter(|p| !p.is_recorded()) {
+            let list = sessions_of.entry(part.person).or_default();
+            if !list.contains(&i) {
+                list.push(i);
+            }
+        }
+    }
+    let mut people: Vec<_> = sessions_of
+        .into_iter()
+        .filter(|(_, l)| l.len() > 1)
+        .collect();
+    people.sort();
+    people
 }
 
 /// Whether a person is available for the whole of a session placed at `placement`.

@@ -11,7 +11,9 @@
 
 use super::candidates::{LaneOption, StartOption, lanes_of, move_points, room_free, starts_of};
 use super::explain::{ConflictingRule, RuleRef, pins};
-use super::{PAIRS_CONSIDERED, Placement, Problem, ProposalOptions, weights, zone_hours_of};
+use super::{
+    PAIRS_CONSIDERED, Placement, Problem, ProposalOptions, busy_people, weights, zone_hours_of,
+};
 use pumpkin_conflict_resolvers::resolvers::ResolutionResolver;
 use pumpkin_constraints as cons;
 use pumpkin_core::Solver;
@@ -118,17 +120,7 @@ impl<'a> Input<'a> {
                     .collect()
             })
             .collect();
-        let mut people: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, session) in problem.sessions.iter().enumerate() {
-            for part in session.parts.iter().filter(|p| !p.is_recorded()) {
-                let list = people.entry(part.person).or_default();
-                if !list.contains(&i) {
-                    list.push(i);
-                }
-            }
-        }
-        let mut people: Vec<_> = people.into_iter().filter(|(_, l)| l.len() > 1).collect();
-        people.sort();
+        let people = busy_people(problem);
         Input {
             problem,
             starts,

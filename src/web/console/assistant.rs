@@ -14,19 +14,18 @@ use super::{EventConsole, Form, Frame, Problems, done, done_key, render_page, wi
 use crate::app::catalogue::events::{EventChanges, day_plan_of, update_event};
 use crate::app::catalogue::sessions::working_sessions;
 use crate::app::planning::{
-    ApplyProposal, Proposal, apply_schedule, propose_schedule, scheduling_rules,
+    ApplyProposal, Proposal, apply_schedule, default_options, propose_schedule, scheduling_rules,
     set_scheduling_rules,
 };
-use crate::db::columns::stored_json;
 use crate::domain::format::day_label;
 use crate::domain::planner::{
     DayAttendance, Ordering, PlanDay, ProposalOptions, SchedulingRules, Score, ZoneHours,
-    sociable_hours,
+    hour_minute,
 };
 use crate::domain::text::UiLanguage;
 use crate::domain::timetable::local_parts;
 use crate::domain::vocab::SessionStatus;
-use crate::domain::zone::{DisplayZone, Zone};
+use crate::domain::zone::Zone;
 use crate::error::{AppError, AppResult};
 use crate::http::HttpState;
 
@@ -219,29 +218,13 @@ async fn assistant_view(
     )
 }
 
-/// The event's display zones at 08:00-20:00: what a proposal is judged by unless changed.
-fn default_options(console: &EventConsole) -> AppResult<ProposalOptions> {
-    let zones: Vec<DisplayZone> =
-        stored_json(&console.event.display_zones, "events.display_zones")?;
-    let mut hours: Vec<ZoneHours> = Vec::new();
-    for zone in zones {
-        if !hours.iter().any(|h| h.timezone == zone.timezone) {
-            hours.push(sociable_hours(zone.timezone));
-        }
-    }
-    Ok(ProposalOptions {
-        zone_hours: Some(hours),
-        ..ProposalOptions::default()
-    })
-}
-
 pub async fn assistant_page(
     State(state): State<HttpState>,
     console: EventConsole,
     uri: Uri,
     csrf: CsrfToken,
 ) -> AppResult<Response> {
-    let options = default_options(&console)?;
+    let options = default_options(&console.event)?;
     let response = assistant_view(
         &state,
         &console,
@@ -266,14 +249,8 @@ fn options_of(form: &Form) -> Result<ProposalOptions, AppError> {
         }
         let field = format!("zone_hours[{i}]");
         let time = |raw: Option<&&str>, name: &str, errors: &mut crate::error::FieldErrors| {
-            let raw = raw.copied().unwrap_or("");
-            chrono::NaiveTime::parse_from_str(raw, "%H:%M")
-                .map_err(|_| {
-                    errors.add(
-                        format!("{field}.{name}"),
-                        format!("'{raw}' is not a time like 08:00"),
-                    )
-                })
+            hour_minute(raw.copied().unwrap_or(""))
+                .map_err(|why| errors.add(format!("{field}.{name}"), why))
                 .ok()
         };
         let timezone = zone
@@ -318,7 +295,7 @@ pub async fn propose_form(
     body: Bytes,
 ) -> AppResult<Response> {
     let form = Form::read(&body)?;
-    let mut options = default_options(&console)?;
+    let mut options = default_options(&console.event)?;
     let (asked, problems) = if !form.csrf_ok(&csrf) {
         (Asked::Nothing, Problems::stale_form(console.user.lang))
     } else {
@@ -377,7 +354,7 @@ pub async fn apply_form(
             },
         }
     };
-    let options = default_options(&console)?;
+    let options = default_options(&console.event)?;
     let response = assistant_view(
         &state,
         &console,
@@ -412,7 +389,7 @@ pub async fn rules_form(
             Err(error) => Problems::of(error)?,
         }
     };
-    let options = default_options(&console)?;
+    let options = default_options(&console.event)?;
     let response = assistant_view(
         &state,
         &console,
